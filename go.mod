@@ -10,4 +10,8 @@ require (
 	golang.org/x/text v0.43.0
 )
 
-require go.mongodb.org/mongo-driver/v2 v2.5.0 // indirect
+require (
+	github.com/peterstace/simplefeatures v0.50.0 // indirect
+	github.com/uber/h3-go/v4 v4.1.0 // indirect
+	go.mongodb.org/mongo-driver/v2 v2.5.0 // indirect
+)

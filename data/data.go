@@ -17,18 +17,31 @@ import (
 
 // FS holds the embedded data files.
 //
-//go:embed gazetteer.tsv boundaries.geojson places.csv aliases.csv
+//go:embed gazetteer.tsv boundaries.geojson places.csv aliases.csv timeline/*.geojsonl
 var FS embed.FS
+
+// TimelineFiles are the curated control changes, in load order.
+var TimelineFiles = []string{"timeline/baseline.geojsonl", "timeline/changes.geojsonl"}
 
 // Attribution is the credit the data's licences ask for, shown wherever
 // the data is.
 const Attribution = "Places: GeoNames (CC BY 4.0, geonames.org). Boundaries: Natural Earth (public domain)."
 
+// TimelineVersion identifies the embedded timeline: a database holding
+// another version replaces its embedded changes.
+func TimelineVersion() (string, error) {
+	return digest(TimelineFiles)
+}
+
 // Version identifies the embedded data: a database filled from another
 // version is filled again.
 func Version() (string, error) {
+	return digest([]string{"gazetteer.tsv", "boundaries.geojson", "places.csv", "aliases.csv"})
+}
+
+func digest(names []string) (string, error) {
 	h := sha256.New()
-	for _, name := range []string{"gazetteer.tsv", "boundaries.geojson", "places.csv", "aliases.csv"} {
+	for _, name := range names {
 		b, err := FS.ReadFile(name)
 		if err != nil {
 			return "", err

@@ -6,6 +6,8 @@
 //	frontline serve [--addr 127.0.0.1:8080] [--db frontline.db]
 //	frontline geocode [--limit N] NAME...
 //	frontline reverse --lon LON --lat LAT
+//	frontline import [--db frontline.db] FILE.geojsonl
+//	frontline controller --lon LON --lat LAT [--at INSTANT] [--db frontline.db]
 //	frontline version
 package main
 
@@ -37,6 +39,8 @@ Commands:
   serve      start the HTTP service (API and page)
   geocode    resolve a place name, one GeoJSON feature per line
   reverse    what is at a point: nearest settlement, governorate, country
+  import     add control changes from a GeoJSON-lines file, all or none
+  controller who controlled a point at an instant, and says who
   version    print the version
 
 Run "frontline COMMAND -h" for a command's flags.
@@ -57,6 +61,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runGeocode(args[1:], stdout, stderr)
 	case "reverse":
 		err = runReverse(args[1:], stdout, stderr)
+	case "import":
+		err = runImport(ctx, args[1:], stdout, stderr)
+	case "controller":
+		err = runController(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 	case "help", "-h", "--help":

@@ -17,6 +17,7 @@ import (
 	"frontline/data"
 	"frontline/internal/server"
 	"frontline/internal/store/sqlite"
+	"frontline/internal/territory"
 	"frontline/web"
 )
 
@@ -34,6 +35,7 @@ type Main struct {
 	Logger *slog.Logger
 
 	DB     *sqlite.DB
+	Model  *territory.Model
 	Server *server.Server
 	http   *http.Server
 	ln     net.Listener
@@ -67,20 +69,18 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ver, err := data.Version()
-	if err != nil {
+	gz := ix.Gazetteer()
+	if err := fillDatabase(ctx, m.DB, gz, m.Logger); err != nil {
 		return err
 	}
-	filled, err := m.DB.LoadPlaces(ctx, ix.Gazetteer().Places, ver)
+	m.Model, err = loadTerritory(ctx, m.DB, gz, m.Logger)
 	if err != nil {
-		return err
-	}
-	if filled {
-		m.Logger.Info("database filled from embedded data", slog.String("db", m.Config.DB), slog.String("data_version", ver),
-			slog.Int("places", len(ix.Gazetteer().Places)))
+		return fmt.Errorf("territory: %w", err)
 	}
 
 	m.Server = server.New(ix, web.FS, data.Attribution, m.Logger)
+	m.Server.Timeline = m.Model
+	m.Server.Places = gz.Place
 	m.ln, err = net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return err

@@ -120,11 +120,16 @@ func floatParam(v, name string) (float64, error) {
 // pointParam reads lon and lat, checking they are on the globe.
 func pointParam(r *http.Request) (orb.Point, error) {
 	q := r.URL.Query()
-	lon, err := floatParam(q.Get("lon"), "lon")
+	return PointOf(q.Get("lon"), q.Get("lat"))
+}
+
+// PointOf reads a point from its longitude and latitude as written.
+func PointOf(lonText, latText string) (orb.Point, error) {
+	lon, err := floatParam(lonText, "lon")
 	if err != nil {
 		return orb.Point{}, err
 	}
-	lat, err := floatParam(q.Get("lat"), "lat")
+	lat, err := floatParam(latText, "lat")
 	if err != nil {
 		return orb.Point{}, err
 	}

@@ -27,7 +27,9 @@ type Geocoder interface {
 // Server holds the HTTP handlers' dependencies.
 type Server struct {
 	Geocoder    Geocoder
-	Assets      fs.FS // the page; nil serves none
+	Timeline    Timeline                   // nil answers 503 on the timeline's routes
+	Places      func(id string) *geo.Place // gazetteer lookup, for changes' points
+	Assets      fs.FS                      // the page; nil serves none
 	Attribution string
 	Logger      *slog.Logger
 
@@ -63,6 +65,15 @@ func (s *Server) handle(h handler) http.HandlerFunc {
 	}
 }
 
+func (s *Server) needTimeline(h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if s.Timeline == nil {
+			return geo.Errorf(geo.EUNAVAILABLE, "the timeline is not loaded")
+		}
+		return h(w, r)
+	}
+}
+
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
 	r.Use(s.recoverer, s.logRequests, readCORS)
@@ -77,6 +88,9 @@ func (s *Server) routes() chi.Router {
 	r.Route("/api", func(r chi.Router) {
 		r.Get("/geocode", s.handle(s.geocode))
 		r.Get("/reverse", s.handle(s.reverse))
+		r.Get("/controller", s.handle(s.needTimeline(s.controller)))
+		r.Get("/timeline", s.handle(s.needTimeline(s.timeline)))
+		r.Get("/stats", s.handle(s.needTimeline(s.stats)))
 	})
 	if s.Assets != nil {
 		r.Handle("/*", http.FileServerFS(s.Assets))

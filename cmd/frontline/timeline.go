@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"frontline/data"
+	"frontline/geo"
+	"frontline/internal/geocode"
+	"frontline/internal/store/sqlite"
+	"frontline/internal/territory"
+	"frontline/internal/timeline"
+
+	"github.com/paulmach/orb"
+)
+
+// embeddedChanges reads the curated timeline that comes with the binary.
+func embeddedChanges() ([]*geo.Change, error) {
+	var all []*geo.Change
+	for _, name := range data.TimelineFiles {
+		f, err := data.FS.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := timeline.Read(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		all = append(all, cs...)
+	}
+	return all, nil
+}
+
+// fillDatabase copies the embedded gazetteer and timeline into db where
+// it holds another version of them.
+func fillDatabase(ctx context.Context, db *sqlite.DB, gz *geocode.Gazetteer, logger *slog.Logger) error {
+	ver, err := data.Version()
+	if err != nil {
+		return err
+	}
+	filled, err := db.LoadPlaces(ctx, gz.Places, ver)
+	if err != nil {
+		return err
+	}
+	if filled {
+		logger.Info("database filled from embedded data", slog.String("db", db.Path), slog.String("data_version", ver),
+			slog.Int("places", len(gz.Places)))
+	}
+	tver, err := data.TimelineVersion()
+	if err != nil {
+		return err
+	}
+	cs, err := embeddedChanges()
+	if err != nil {
+		return err
+	}
+	filled, err = db.ReplaceChanges(ctx, sqlite.OriginEmbedded, cs, tver)
+	if err != nil {
+		return err
+	}
+	if filled {
+		logger.Info("timeline loaded from embedded data", slog.String("timeline_version", tver), slog.Int("changes", len(cs)))
+	}
+	return nil
+}
+
+// outlineFor is the ground the map covers for these changes.
+func outlineFor(gz *geocode.Gazetteer, changes []*geo.Change) (orb.MultiPolygon, error) {
+	var country, undof orb.MultiPolygon
+	for _, a := range gz.Countries {
+		if a.Place.ID == "ne:SY" {
+			country = a.Shape
+		}
+	}
+	for _, a := range gz.Governorates {
+		if a.Place.Kind == geo.BufferZone {
+			undof = a.Shape
+		}
+	}
+	if country == nil {
+		return nil, fmt.Errorf("the gazetteer has no outline of Syria")
+	}
+	return territory.SyriaOutline(country, undof, changes)
+}
+
+// loadTerritory returns the model of the stored changes, from the stored
+// grid when it was built for them, else rebuilding and storing it.
+func loadTerritory(ctx context.Context, db *sqlite.DB, gz *geocode.Gazetteer, logger *slog.Logger) (*territory.Model, error) {
+	changes, err := db.Changes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	outline, err := outlineFor(gz, changes)
+	if err != nil {
+		return nil, err
+	}
+	digest := territory.Digest(changes, outline)
+	stored, blob, err := db.Grid(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if stored == digest {
+		g, err := territory.DecodeGrid(blob)
+		if err == nil {
+			m, err := territory.New(g, changes, gz.Place)
+			if err != nil {
+				return nil, err
+			}
+			areas, err := db.Areas(ctx)
+			if err != nil {
+				return nil, err
+			}
+			m.Areas = make([]map[string]float64, len(m.Keyframes))
+			for i := range m.Keyframes {
+				m.Areas[i] = areas[i]
+			}
+			return m, nil
+		}
+		logger.Warn("stored grid unreadable; rebuilding", slog.Any("err", err))
+	}
+	return rebuildTerritory(ctx, db, gz, changes, outline, digest, logger)
+}
+
+// rebuildTerritory derives the grid, keyframes and territories from the
+// changes and stores them.
+func rebuildTerritory(ctx context.Context, db *sqlite.DB, gz *geocode.Gazetteer, changes []*geo.Change,
+	outline orb.MultiPolygon, digest string, logger *slog.Logger) (*territory.Model, error) {
+	start := time.Now()
+	m, err := territory.Build(outline, changes, gz.Place)
+	if err != nil {
+		return nil, err
+	}
+	terr, err := m.Territories()
+	if err != nil {
+		return nil, err
+	}
+	blob, err := m.Grid.Encode()
+	if err != nil {
+		return nil, err
+	}
+	if err := db.SaveTerritory(ctx, digest, m.Keyframes, terr, blob); err != nil {
+		return nil, err
+	}
+	logger.Info("territory rebuilt", slog.Int("changes", len(changes)), slog.Int("keyframes", len(m.Keyframes)),
+		slog.Int("cells", len(m.Grid.Cells)), slog.Duration("took", time.Since(start)))
+	return m, nil
+}

@@ -1,0 +1,216 @@
+package server
+
+import (
+	"math"
+	"net/http"
+	"time"
+
+	"frontline/geo"
+
+	"github.com/paulmach/orb"
+)
+
+// Timeline is the control timeline and the territory it implies.
+type Timeline interface {
+	Control(p orb.Point, t time.Time) (geo.Control, error)
+	KeyframeList() []geo.Keyframe
+	AreasAt(keyframe int) map[string]float64
+}
+
+// ControlJSON is the wire form of a point-at-time answer; the CLI prints
+// the same.
+type ControlJSON struct {
+	Point      [2]float64     `json:"point"`
+	At         time.Time      `json:"at"`
+	Controller string         `json:"controller"`
+	Faction    string         `json:"faction"`
+	Since      time.Time      `json:"since"`
+	Until      *time.Time     `json:"until"`
+	Previous   *string        `json:"previous"`
+	Place      *DeciderJSON   `json:"place"`
+	Area       *DeciderJSON   `json:"area"`
+	Status     geo.Status     `json:"status"`
+	Change     ChangeRefJSON  `json:"change"`
+	Sources    []geo.Source   `json:"sources"`
+	History    []IntervalJSON `json:"history"`
+}
+
+// DeciderJSON names the place (or area) whose control decided the point.
+type DeciderJSON struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	DistanceKm *float64 `json:"distance_km,omitempty"`
+}
+
+// ChangeRefJSON is a change in brief.
+type ChangeRefJSON struct {
+	ID        string        `json:"id"`
+	At        time.Time     `json:"at"`
+	Precision geo.Precision `json:"precision"`
+	Summary   string        `json:"summary"`
+}
+
+// IntervalJSON is one interval of control at a point.
+type IntervalJSON struct {
+	From       time.Time  `json:"from"`
+	To         *time.Time `json:"to"`
+	Controller string     `json:"controller"`
+	Status     geo.Status `json:"status"`
+	ChangeID   string     `json:"change_id"`
+	Summary    string     `json:"summary"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// ControlOf converts an answer to its wire form.
+func ControlOf(c geo.Control) ControlJSON {
+	out := ControlJSON{
+		Point: [2]float64{c.Point.Lon(), c.Point.Lat()}, At: c.At.UTC(), Controller: c.Faction,
+		Since: c.Since, Until: timePtr(c.Until), Status: c.Change.Status,
+		Change:  ChangeRefJSON{ID: c.Change.ID, At: c.Change.At, Precision: c.Change.Precision, Summary: c.Change.Summary},
+		Sources: c.Change.Sources,
+	}
+	if f := geo.FactionByID(c.Faction); f != nil {
+		out.Faction = f.Name
+	}
+	if c.Previous != "" {
+		out.Previous = &c.Previous
+	}
+	if c.Place != nil {
+		d := math.Round(c.Place.DistanceKm*100) / 100
+		out.Place = &DeciderJSON{ID: c.Place.Place.ID, Name: c.Place.Place.Name, DistanceKm: &d}
+	}
+	if c.Area != nil {
+		out.Area = &DeciderJSON{ID: c.Area.Area, Name: c.Area.Name}
+	}
+	if out.Sources == nil {
+		out.Sources = []geo.Source{}
+	}
+	for _, iv := range c.History {
+		out.History = append(out.History, IntervalJSON{From: iv.From, To: timePtr(iv.To), Controller: iv.Faction,
+			Status: iv.Change.Status, ChangeID: iv.Change.ID, Summary: iv.Change.Summary})
+	}
+	return out
+}
+
+// ParseInstant reads an instant: RFC 3339, or a date meaning 00:00 UTC.
+// Empty means now.
+func ParseInstant(v, name string, now time.Time) (time.Time, error) {
+	if v == "" {
+		return now.UTC(), nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse(time.DateOnly, v); err == nil {
+		return t, nil
+	}
+	return time.Time{}, geo.Errorf(geo.EINVALID,
+		"%s must be an RFC 3339 instant (2024-12-05T10:00:00Z) or a date (2024-12-05), got %q", name, v)
+}
+
+// controller answers GET /api/controller?lon=&lat=&at=.
+func (s *Server) controller(w http.ResponseWriter, r *http.Request) error {
+	p, err := pointParam(r)
+	if err != nil {
+		return err
+	}
+	at, err := ParseInstant(r.URL.Query().Get("at"), "at", time.Now())
+	if err != nil {
+		return err
+	}
+	c, err := s.Timeline.Control(p, at)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, "application/json", ControlOf(c))
+}
+
+// ChangeJSON is a change in full, as /api/timeline lists it.
+type ChangeJSON struct {
+	ID        string        `json:"id"`
+	Place     string        `json:"place,omitempty"`
+	Area      string        `json:"area,omitempty"`
+	Name      string        `json:"name"`
+	Point     *[2]float64   `json:"point,omitempty"`
+	Faction   string        `json:"faction"`
+	At        time.Time     `json:"at"`
+	Precision geo.Precision `json:"precision"`
+	Status    geo.Status    `json:"status"`
+	Summary   string        `json:"summary"`
+	Sources   []geo.Source  `json:"sources"`
+}
+
+type keyframeJSON struct {
+	ID      int          `json:"id"`
+	At      time.Time    `json:"at"`
+	Changes []ChangeJSON `json:"changes"`
+}
+
+// timeline answers GET /api/timeline: the keyframes, the changes at each
+// (the baseline's hundreds of rows only with ?baseline=1), and the
+// factions with their colours.
+func (s *Server) timeline(w http.ResponseWriter, r *http.Request) error {
+	withBaseline := r.URL.Query().Get("baseline") == "1"
+	kfs := s.Timeline.KeyframeList()
+	out := struct {
+		Start       time.Time      `json:"start"`
+		End         time.Time      `json:"end"`
+		Factions    []geo.Faction  `json:"factions"`
+		Keyframes   []keyframeJSON `json:"keyframes"`
+		Attribution string         `json:"attribution"`
+	}{Start: geo.TimelineStart, End: geo.TimelineEnd, Factions: geo.Factions, Keyframes: make([]keyframeJSON, 0, len(kfs)),
+		Attribution: s.Attribution}
+	for _, kf := range kfs {
+		k := keyframeJSON{ID: kf.ID, At: kf.At, Changes: []ChangeJSON{}}
+		if kf.At.After(geo.TimelineStart) || withBaseline {
+			for _, c := range kf.Changes {
+				k.Changes = append(k.Changes, s.changeJSON(c))
+			}
+		}
+		out.Keyframes = append(out.Keyframes, k)
+	}
+	return writeJSON(w, "application/json", out)
+}
+
+func (s *Server) changeJSON(c *geo.Change) ChangeJSON {
+	j := ChangeJSON{ID: c.ID, Place: c.Place, Area: c.Area, Name: c.Name, Faction: c.Faction, At: c.At,
+		Precision: c.Precision, Status: c.Status, Summary: c.Summary, Sources: c.Sources}
+	if c.Place != "" && s.Places != nil {
+		if p := s.Places(c.Place); p != nil {
+			j.Point = &[2]float64{p.Point.Lon(), p.Point.Lat()}
+		}
+	}
+	if j.Sources == nil {
+		j.Sources = []geo.Source{}
+	}
+	return j
+}
+
+// stats answers GET /api/stats: the area in km² each faction held at
+// every keyframe.
+func (s *Server) stats(w http.ResponseWriter, r *http.Request) error {
+	type row struct {
+		ID      int                `json:"id"`
+		At      time.Time          `json:"at"`
+		AreaKm2 map[string]float64 `json:"area_km2"`
+	}
+	kfs := s.Timeline.KeyframeList()
+	out := struct {
+		Factions  []geo.Faction `json:"factions"`
+		Keyframes []row         `json:"keyframes"`
+	}{Factions: geo.Factions, Keyframes: make([]row, 0, len(kfs))}
+	for _, kf := range kfs {
+		areas := map[string]float64{}
+		for f, a := range s.Timeline.AreasAt(kf.ID) {
+			areas[f] = math.Round(a*10) / 10
+		}
+		out.Keyframes = append(out.Keyframes, row{ID: kf.ID, At: kf.At, AreaKm2: areas})
+	}
+	return writeJSON(w, "application/json", out)
+}

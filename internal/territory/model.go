@@ -1,0 +1,291 @@
+package territory
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"frontline/geo"
+
+	"github.com/paulmach/orb"
+	orbgeo "github.com/paulmach/orb/geo"
+)
+
+// OutlineAreas are the areas that belong to Syria's outline though
+// Natural Earth draws them elsewhere: the occupied Golan lies inside its
+// Israel outline.
+var OutlineAreas = []string{"golan-occupied"}
+
+// Model answers who held what, when: the timeline's changes, its
+// keyframes and each grid class's history.
+type Model struct {
+	Grid      *Grid
+	Changes   []*geo.Change // every change, in order
+	Keyframes []geo.Keyframe
+	Areas     []map[string]float64 // per keyframe: km² per faction; set by whoever has the territories
+
+	places    func(id string) *geo.Place
+	byID      map[string]*geo.Change
+	histories [][]span // per grid class
+}
+
+// span is an interval of a history with the run of same-faction control
+// around it, precomputed so the point query only searches.
+type span struct {
+	geo.Interval
+	runFrom, runTo time.Time
+	previous       string
+}
+
+// ControllingPlaces returns the places that decide cells: every place a
+// change names, in the order they first appear.
+func ControllingPlaces(changes []*geo.Change, places func(string) *geo.Place) ([]*geo.Place, error) {
+	seen := map[string]bool{}
+	var out []*geo.Place
+	for _, c := range changes {
+		if c.Place == "" || seen[c.Place] {
+			continue
+		}
+		p := places(c.Place)
+		if p == nil {
+			return nil, geo.Errorf(geo.EINVALID, "change %s: no place %q in the gazetteer", c.ID, c.Place)
+		}
+		seen[c.Place] = true
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// AreaChanges returns the changes that name an area.
+func AreaChanges(changes []*geo.Change) []*geo.Change {
+	var out []*geo.Change
+	for _, c := range changes {
+		if c.Area != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Build makes the grid for changes within outline and the model on it.
+func Build(outline orb.MultiPolygon, changes []*geo.Change, places func(string) *geo.Place) (*Model, error) {
+	geo.SortChanges(changes)
+	ps, err := ControllingPlaces(changes, places)
+	if err != nil {
+		return nil, err
+	}
+	g, err := BuildGrid(outline, ps, AreaChanges(changes))
+	if err != nil {
+		return nil, err
+	}
+	return New(g, changes, places)
+}
+
+// New returns the model of changes on a grid built for them.
+func New(g *Grid, changes []*geo.Change, places func(string) *geo.Place) (*Model, error) {
+	geo.SortChanges(changes)
+	m := &Model{Grid: g, Changes: changes, places: places, byID: map[string]*geo.Change{}}
+	byPlace := map[string][]*geo.Change{}
+	bySlug := map[string][]*geo.Change{}
+	for _, c := range changes {
+		if m.byID[c.ID] != nil {
+			return nil, geo.Errorf(geo.ECONFLICT, "two changes have the id %s", c.ID)
+		}
+		m.byID[c.ID] = c
+		if !c.Status.Applies() {
+			continue
+		}
+		if c.Place != "" {
+			byPlace[c.Place] = append(byPlace[c.Place], c)
+		} else {
+			bySlug[c.Area] = append(bySlug[c.Area], c)
+		}
+	}
+	m.Keyframes = keyframes(changes)
+	m.histories = make([][]span, len(g.Classes))
+	for i, cl := range g.Classes {
+		h, err := m.history(cl, byPlace, bySlug)
+		if err != nil {
+			return nil, err
+		}
+		m.histories[i] = h
+	}
+	return m, nil
+}
+
+// keyframes groups the applied changes by instant. A denial joins the
+// keyframe in force when it was recorded: it changes no ground.
+func keyframes(changes []*geo.Change) []geo.Keyframe {
+	var kfs []geo.Keyframe
+	for _, c := range changes {
+		if !c.Status.Applies() {
+			continue
+		}
+		if n := len(kfs); n == 0 || !kfs[n-1].At.Equal(c.At) {
+			kfs = append(kfs, geo.Keyframe{ID: len(kfs), At: c.At})
+		}
+		kfs[len(kfs)-1].Changes = append(kfs[len(kfs)-1].Changes, c)
+	}
+	for _, c := range changes {
+		if c.Status.Applies() || len(kfs) == 0 {
+			continue
+		}
+		i := sort.Search(len(kfs), func(i int) bool { return kfs[i].At.After(c.At) }) - 1
+		if i < 0 {
+			i = 0
+		}
+		kfs[i].Changes = append(kfs[i].Changes, c)
+	}
+	return kfs
+}
+
+// KeyframeAt returns the index of the keyframe in force at t, or -1
+// before the first.
+func (m *Model) KeyframeAt(t time.Time) int {
+	return sort.Search(len(m.Keyframes), func(i int) bool { return m.Keyframes[i].At.After(t) }) - 1
+}
+
+// Change returns the change with the id, or nil.
+func (m *Model) Change(id string) *geo.Change { return m.byID[id] }
+
+// history merges a class's place and area changes into the intervals of
+// control at its cells.
+func (m *Model) history(cl Class, byPlace, bySlug map[string][]*geo.Change) ([]span, error) {
+	holds := map[string]bool{}
+	var events []*geo.Change
+	events = append(events, byPlace[cl.Place]...)
+	slugs := map[string]bool{}
+	for _, id := range cl.Areas {
+		holds[id] = true
+		if c := m.byID[id]; c != nil {
+			slugs[c.Area] = true
+		}
+	}
+	for s := range slugs {
+		events = append(events, bySlug[s]...)
+	}
+	geo.SortChanges(events)
+	var out []span
+	latest := map[string]*geo.Change{} // area slug: its version in force
+	var place *geo.Change
+	for i, e := range events {
+		if e.Place != "" {
+			place = e
+		} else {
+			latest[e.Area] = e
+		}
+		if i+1 < len(events) && events[i+1].At.Equal(e.At) {
+			continue // settle the instant first
+		}
+		decider := place
+		for _, a := range latest {
+			if holds[a.ID] && (decider == nil || decider.Place != "" || a.At.After(decider.At)) {
+				decider = a
+			}
+		}
+		if decider == nil {
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].Change == decider {
+			continue
+		}
+		if n := len(out); n > 0 {
+			out[n-1].To = e.At
+		}
+		out = append(out, span{Interval: geo.Interval{From: e.At, Faction: decider.Faction, Change: decider}})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("territory: class %s has no history", cl.Place)
+	}
+	// Runs of the same faction, and who held the ground before each.
+	for i := range out {
+		j := i
+		for j > 0 && out[j-1].Faction == out[i].Faction {
+			j--
+		}
+		k := i
+		for k+1 < len(out) && out[k+1].Faction == out[i].Faction {
+			k++
+		}
+		out[i].runFrom, out[i].runTo = out[j].From, out[k].To
+		if j > 0 {
+			out[i].previous = out[j-1].Faction
+		}
+	}
+	return out, nil
+}
+
+// Control answers who controlled p at t.
+func (m *Model) Control(p orb.Point, t time.Time) (geo.Control, error) {
+	c := m.Grid.Find(p)
+	if c < 0 {
+		return geo.Control{}, geo.Errorf(geo.ENOTFOUND,
+			"the point (%g, %g) is outside Syria: frontline maps control inside Syria's outline only", p.Lon(), p.Lat())
+	}
+	if t.Before(geo.TimelineStart) {
+		return geo.Control{}, geo.Errorf(geo.ENOTFOUND, "the timeline starts at %s; nothing is recorded before it",
+			geo.TimelineStart.Format(time.RFC3339))
+	}
+	class := m.Grid.Class[c]
+	h := m.histories[class]
+	i := sort.Search(len(h), func(i int) bool { return h[i].From.After(t) }) - 1
+	if i < 0 {
+		return geo.Control{}, geo.Errorf(geo.ENOTFOUND, "no control is recorded here before %s", h[0].From.Format(time.RFC3339))
+	}
+	s := h[i]
+	out := geo.Control{
+		Point: p, At: t, Faction: s.Faction, Since: s.runFrom, Until: s.runTo, Previous: s.previous,
+		Change: s.Change, History: m.historyOf(class),
+	}
+	if s.Change.Area != "" {
+		out.Area = s.Change
+	} else if pl := m.places(s.Change.Place); pl != nil {
+		out.Place = &geo.Nearby{Place: pl, DistanceKm: orbgeo.DistanceHaversine(p, pl.Point) / 1000}
+	}
+	return out, nil
+}
+
+// Faction returns the faction holding p at t, "" when none; the
+// allocation-free core of [Model.Control].
+func (m *Model) Faction(p orb.Point, t time.Time) string {
+	c := m.Grid.Find(p)
+	if c < 0 {
+		return ""
+	}
+	h := m.histories[m.Grid.Class[c]]
+	i := sort.Search(len(h), func(i int) bool { return h[i].From.After(t) }) - 1
+	if i < 0 {
+		return ""
+	}
+	return h[i].Faction
+}
+
+// HistoryClass returns the grid class of p, -1 outside: answers for points
+// of one class share their history.
+func (m *Model) HistoryClass(p orb.Point) int {
+	c := m.Grid.Find(p)
+	if c < 0 {
+		return -1
+	}
+	return int(m.Grid.Class[c])
+}
+
+func (m *Model) historyOf(class int32) []geo.Interval {
+	h := m.histories[class]
+	out := make([]geo.Interval, len(h))
+	for i, s := range h {
+		out[i] = s.Interval
+	}
+	return out
+}
+
+// KeyframeList returns the keyframes, in order.
+func (m *Model) KeyframeList() []geo.Keyframe { return m.Keyframes }
+
+// AreasAt returns the km² each faction held at a keyframe.
+func (m *Model) AreasAt(keyframe int) map[string]float64 {
+	if keyframe < 0 || keyframe >= len(m.Areas) {
+		return nil
+	}
+	return m.Areas[keyframe]
+}

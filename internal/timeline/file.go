@@ -1,0 +1,175 @@
+// Package timeline reads and writes control changes as GeoJSON lines: one
+// GeoJSON Feature per line, the format of data/timeline/*.geojsonl and of
+// `frontline import`. data/README.md documents it.
+package timeline
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"frontline/geo"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// MaxLine bounds one line of a file: a change with a detailed area.
+const MaxLine = 1 << 20
+
+type properties struct {
+	Place     string       `json:"place,omitempty"`
+	Area      string       `json:"area,omitempty"`
+	Name      string       `json:"name"`
+	Faction   string       `json:"faction"`
+	At        string       `json:"at"`
+	Precision string       `json:"precision"`
+	Status    string       `json:"status"`
+	Summary   string       `json:"summary"`
+	Sources   []sourceJSON `json:"sources"`
+}
+
+type sourceJSON struct {
+	Outlet    string `json:"outlet"`
+	URL       string `json:"url"`
+	Published string `json:"published"`
+	Quote     string `json:"quote"`
+}
+
+type feature struct {
+	Type       string            `json:"type"`
+	ID         string            `json:"id"`
+	Geometry   *geojson.Geometry `json:"geometry"`
+	Properties *properties       `json:"properties"`
+}
+
+// Read parses every line of r. The first bad line fails the whole file,
+// with its line number, so that nothing is half-read.
+func Read(r io.Reader) ([]*geo.Change, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), MaxLine)
+	var out []*geo.Change
+	seen := map[string]int{}
+	line := 0
+	for sc.Scan() {
+		line++
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		c, err := parse(b)
+		if err != nil {
+			return nil, geo.Errorf(geo.EINVALID, "line %d: %s", line, geo.ErrorMessage(err))
+		}
+		if first, dup := seen[c.ID]; dup {
+			return nil, geo.Errorf(geo.EINVALID, "line %d: id %s repeats line %d", line, c.ID, first)
+		}
+		seen[c.ID] = line
+		out = append(out, c)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, geo.Errorf(geo.EINVALID, "line %d: %v", line+1, err)
+	}
+	return out, nil
+}
+
+func parse(b []byte) (*geo.Change, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var f feature
+	if err := dec.Decode(&f); err != nil {
+		return nil, geo.Errorf(geo.EINVALID, "not a GeoJSON feature: %v", err)
+	}
+	if f.Type != "Feature" || f.Properties == nil {
+		return nil, geo.Errorf(geo.EINVALID, `each line must be a GeoJSON Feature with properties`)
+	}
+	p := f.Properties
+	at, err := parseTime(p.At)
+	if err != nil {
+		return nil, geo.Errorf(geo.EINVALID, "change %s: at: %v", f.ID, err)
+	}
+	c := &geo.Change{
+		ID: f.ID, Place: p.Place, Area: p.Area, Name: p.Name, Faction: p.Faction, At: at,
+		Precision: geo.Precision(p.Precision), Status: geo.Status(p.Status), Summary: strings.TrimSpace(p.Summary),
+	}
+	if f.Geometry != nil {
+		switch g := f.Geometry.Geometry().(type) {
+		case orb.Polygon:
+			c.Shape = orb.MultiPolygon{g}
+		case orb.MultiPolygon:
+			c.Shape = g
+		default:
+			return nil, geo.Errorf(geo.EINVALID, "change %s: an area must be a Polygon or MultiPolygon, not %s", f.ID, g.GeoJSONType())
+		}
+		if c.Area == "" {
+			return nil, geo.Errorf(geo.EINVALID, "change %s: a polygon needs an area id in properties.area", f.ID)
+		}
+		for _, poly := range c.Shape {
+			for _, r := range poly {
+				if len(r) < 4 || r[0] != r[len(r)-1] {
+					return nil, geo.Errorf(geo.EINVALID, "change %s: rings must be closed, with at least 4 positions", f.ID)
+				}
+			}
+		}
+	}
+	for _, s := range p.Sources {
+		src := geo.Source{Outlet: strings.TrimSpace(s.Outlet), URL: strings.TrimSpace(s.URL), Quote: strings.TrimSpace(s.Quote)}
+		if s.Published != "" {
+			if src.Published, err = parseTime(s.Published); err != nil {
+				return nil, geo.Errorf(geo.EINVALID, "change %s: source %q: published: %v", f.ID, s.Outlet, err)
+			}
+		}
+		c.Sources = append(c.Sources, src)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// parseTime accepts RFC 3339 or a date, meaning 00:00 UTC.
+func parseTime(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("%q is neither RFC 3339 (2024-12-05T10:00:00Z) nor a date (2024-12-05)", s)
+}
+
+// Write writes changes in the file format, one line each.
+func Write(w io.Writer, changes []*geo.Change) error {
+	bw := bufio.NewWriter(w)
+	for _, c := range changes {
+		f := feature{Type: "Feature", ID: c.ID, Properties: &properties{
+			Place: c.Place, Area: c.Area, Name: c.Name, Faction: c.Faction, At: c.At.UTC().Format(time.RFC3339),
+			Precision: string(c.Precision), Status: string(c.Status), Summary: c.Summary, Sources: []sourceJSON{},
+		}}
+		if c.Area != "" {
+			var g orb.Geometry = c.Shape
+			if len(c.Shape) == 1 {
+				g = c.Shape[0]
+			}
+			f.Geometry = geojson.NewGeometry(g)
+		}
+		for _, s := range c.Sources {
+			sj := sourceJSON{Outlet: s.Outlet, URL: s.URL, Quote: s.Quote}
+			if !s.Published.IsZero() {
+				sj.Published = s.Published.UTC().Format(time.RFC3339)
+			}
+			f.Properties.Sources = append(f.Properties.Sources, sj)
+		}
+		b, err := json.Marshal(f)
+		if err != nil {
+			return err
+		}
+		bw.Write(b)
+		bw.WriteByte('\n')
+	}
+	return bw.Flush()
+}
