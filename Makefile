@@ -36,8 +36,10 @@ vet:
 test: inputs vet
 	$(GO) test -count=1 ./...
 
-bench: inputs
+# Go benchmarks, then the HTTP load test (wrk over loopback).
+bench: inputs build
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem ./...
+	bash bench/http.sh
 
 clean:
 	rm -rf bin var

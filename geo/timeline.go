@@ -145,4 +145,7 @@ type Control struct {
 	Area     *Change   // the area change that decided the point, nil when a place did
 	Change   *Change   // the change in effect at At
 	History  []Interval
+	// State identifies the answer apart from Point, At and the distance
+	// to Place: answers with equal State agree on everything else.
+	State int
 }

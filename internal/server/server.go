@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -33,8 +34,9 @@ type Server struct {
 	Attribution string
 	Logger      *slog.Logger
 
-	ready  atomic.Bool
-	router chi.Router
+	ready        atomic.Bool
+	controlCache sync.Map // geo.Control.State: *controlTemplate
+	router       chi.Router
 }
 
 // New returns a server with its routes; it answers /healthz with 503

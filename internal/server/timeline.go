@@ -1,8 +1,11 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
 	"math"
 	"net/http"
+	"strconv"
 	"time"
 
 	"frontline/geo"
@@ -128,7 +131,57 @@ func (s *Server) controller(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, "application/json", ControlOf(c))
+	w.Header().Set("Content-Type", "application/json")
+	_, err = w.Write(s.controlBody(c))
+	return err
+}
+
+// controlTemplate is the encoded answer of one State, split where the
+// distance to the deciding place goes; the point and instant lead.
+type controlTemplate struct{ head, tail []byte }
+
+// distanceMark stands in for the distance while a template is encoded.
+const distanceMark = 987654321.5
+
+// controlBody encodes an answer as [ControlOf] and encoding/json would,
+// reusing the encoding of everything but the point, the instant and the
+// distance: the answers of one State share it.
+func (s *Server) controlBody(c geo.Control) []byte {
+	v, ok := s.controlCache.Load(c.State)
+	if !ok {
+		j := ControlOf(c)
+		if j.Place != nil {
+			d := distanceMark
+			j.Place.DistanceKm = &d
+		}
+		b, err := json.Marshal(j)
+		if err != nil {
+			panic(err) // plain data; cannot fail
+		}
+		// Drop the leading point and instant: each answer writes its own.
+		i := bytes.Index(b, []byte(`,"controller":`))
+		b = b[i:]
+		t := &controlTemplate{head: b}
+		if k := bytes.Index(b, []byte("987654321.5")); k >= 0 {
+			t.head, t.tail = b[:k], b[k+len("987654321.5"):]
+		}
+		v, _ = s.controlCache.LoadOrStore(c.State, t)
+	}
+	t := v.(*controlTemplate)
+	buf := make([]byte, 0, len(t.head)+len(t.tail)+96)
+	buf = append(buf, `{"point":[`...)
+	buf = strconv.AppendFloat(buf, c.Point.Lon(), 'f', -1, 64)
+	buf = append(buf, ',')
+	buf = strconv.AppendFloat(buf, c.Point.Lat(), 'f', -1, 64)
+	buf = append(buf, `],"at":"`...)
+	buf = c.At.UTC().AppendFormat(buf, time.RFC3339Nano)
+	buf = append(buf, '"')
+	buf = append(buf, t.head...)
+	if t.tail != nil {
+		buf = strconv.AppendFloat(buf, math.Round(c.Place.DistanceKm*100)/100, 'f', -1, 64)
+		buf = append(buf, t.tail...)
+	}
+	return append(buf, '\n')
 }
 
 // ChangeJSON is a change in full, as /api/timeline lists it.

@@ -27,6 +27,7 @@ type Model struct {
 	places    func(id string) *geo.Place
 	byID      map[string]*geo.Change
 	histories [][]span // per grid class
+	stateBase []int    // per grid class: the State of its first span
 }
 
 // span is an interval of a history with the run of same-faction control
@@ -103,12 +104,16 @@ func New(g *Grid, changes []*geo.Change, places func(string) *geo.Place) (*Model
 	}
 	m.Keyframes = keyframes(changes)
 	m.histories = make([][]span, len(g.Classes))
+	m.stateBase = make([]int, len(g.Classes))
 	for i, cl := range g.Classes {
 		h, err := m.history(cl, byPlace, bySlug)
 		if err != nil {
 			return nil, err
 		}
 		m.histories[i] = h
+		if i+1 < len(g.Classes) {
+			m.stateBase[i+1] = m.stateBase[i] + len(h)
+		}
 	}
 	return m, nil
 }
@@ -235,7 +240,7 @@ func (m *Model) Control(p orb.Point, t time.Time) (geo.Control, error) {
 	s := h[i]
 	out := geo.Control{
 		Point: p, At: t, Faction: s.Faction, Since: s.runFrom, Until: s.runTo, Previous: s.previous,
-		Change: s.Change, History: m.historyOf(class),
+		Change: s.Change, History: m.historyOf(class), State: m.stateBase[class] + i,
 	}
 	if s.Change.Area != "" {
 		out.Area = s.Change

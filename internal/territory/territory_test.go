@@ -1,0 +1,338 @@
+package territory_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"frontline/data"
+	"frontline/geo"
+	"frontline/internal/geocode"
+	"frontline/internal/territory"
+	"frontline/internal/timeline"
+
+	"github.com/paulmach/orb"
+)
+
+type fixture struct {
+	gz      *geocode.Gazetteer
+	changes []*geo.Change
+	outline orb.MultiPolygon
+	model   *territory.Model
+	terr    [][]geo.Territory
+}
+
+var (
+	fixOnce sync.Once
+	fix     fixture
+	fixErr  error
+)
+
+// curated builds the model of the embedded, curated timeline once.
+func curated(tb testing.TB) fixture {
+	tb.Helper()
+	fixOnce.Do(func() {
+		fix.gz, fixErr = geocode.LoadGazetteer(data.FS)
+		if fixErr != nil {
+			return
+		}
+		fix.changes, fixErr = readChanges()
+		if fixErr != nil {
+			return
+		}
+		fix.outline, fixErr = outline(fix.gz, fix.changes)
+		if fixErr != nil {
+			return
+		}
+		fix.model, fixErr = territory.Build(fix.outline, fix.changes, fix.gz.Place)
+		if fixErr != nil {
+			return
+		}
+		fix.terr, fixErr = fix.model.Territories()
+	})
+	if fixErr != nil {
+		tb.Fatal(fixErr)
+	}
+	return fix
+}
+
+func readChanges() ([]*geo.Change, error) {
+	var all []*geo.Change
+	for _, name := range data.TimelineFiles {
+		f, err := data.FS.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := timeline.Read(f)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, cs...)
+	}
+	return all, nil
+}
+
+func outline(gz *geocode.Gazetteer, changes []*geo.Change) (orb.MultiPolygon, error) {
+	var sy, undof orb.MultiPolygon
+	for _, a := range gz.Countries {
+		if a.Place.ID == "ne:SY" {
+			sy = a.Shape
+		}
+	}
+	for _, a := range gz.Governorates {
+		if a.Place.Kind == geo.BufferZone {
+			undof = a.Shape
+		}
+	}
+	return territory.SyriaOutline(sy, undof, changes)
+}
+
+func day(d int, hour int) time.Time {
+	if d > 20 {
+		return time.Date(2024, 11, d, hour, 0, 0, 0, time.UTC)
+	}
+	return time.Date(2024, 12, d, hour, 0, 0, 0, time.UTC)
+}
+
+// The facts the curated data records, asked of the derived territory at
+// each place's own point.
+func TestCuratedFacts(t *testing.T) {
+	f := curated(t)
+	at := func(id string) orb.Point {
+		p := f.gz.Place(id)
+		if p == nil {
+			t.Fatalf("no place %s", id)
+		}
+		return p.Point
+	}
+	aleppo, hama, homs, daraa := at("gn:170063"), at("gn:170017"), at("gn:169577"), at("gn:170905")
+	raqqa, idlib := findCity(t, f.gz, "Raqqa"), findCity(t, f.gz, "Idlib")
+	for _, tc := range []struct {
+		name string
+		p    orb.Point
+		t    time.Time
+		want string
+	}{
+		{"Aleppo on 26 Nov", aleppo, day(26, 12), geo.Government},
+		{"Aleppo on 1 Dec", aleppo, day(1, 0), geo.HTS},
+		{"Hama on 4 Dec", hama, day(4, 0), geo.Government},
+		{"Hama on 6 Dec", hama, day(6, 0), geo.HTS},
+		{"Homs on 6 Dec", homs, day(6, 0), geo.Government},
+		{"Homs on 9 Dec", homs, day(9, 0), geo.HTS},
+		{"Daraa on 8 Dec", daraa, day(8, 0), geo.Southern},
+	} {
+		c, err := f.model.Control(tc.p, tc.t)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if c.Faction != tc.want {
+			t.Errorf("%s: %s, want %s (decided by %s)", tc.name, c.Faction, tc.want, c.Change.ID)
+		}
+	}
+	for _, kf := range f.model.Keyframes {
+		if got := f.model.Faction(raqqa, kf.At); got != geo.SDF {
+			t.Errorf("Raqqa at %s: %s, want sdf throughout", kf.At, got)
+		}
+		if got := f.model.Faction(idlib, kf.At); got != geo.HTS {
+			t.Errorf("Idlib at %s: %s, want hts throughout", kf.At, got)
+		}
+	}
+}
+
+func findCity(t *testing.T, gz *geocode.Gazetteer, name string) orb.Point {
+	t.Helper()
+	ix := geocode.NewIndex(gz)
+	ms, err := ix.Geocode(name, 1)
+	if err != nil || len(ms) == 0 || ms[0].Place.Country != "SY" {
+		t.Fatalf("geocode %s: %v %v", name, ms, err)
+	}
+	return ms[0].Place.Point
+}
+
+func TestControlAnswer(t *testing.T) {
+	f := curated(t)
+	aleppo := f.gz.Place("gn:170063").Point
+	c, err := f.model.Control(aleppo, day(1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Previous != geo.Government || c.Since.After(day(1, 0)) || !c.Since.After(day(26, 23)) {
+		t.Errorf("Aleppo on 1 Dec: previous %q since %s", c.Previous, c.Since)
+	}
+	if c.Place == nil || c.Place.Place.ID != "gn:170063" || c.Place.DistanceKm > 0.5 {
+		t.Errorf("deciding place: %+v", c.Place)
+	}
+	if len(c.Change.Sources) == 0 {
+		t.Errorf("no sources for %s", c.Change.ID)
+	}
+	if len(c.History) < 2 || c.History[0].Faction != geo.Government || !c.History[0].From.Equal(geo.TimelineStart) {
+		t.Errorf("history: %+v", c.History)
+	}
+	for i := 1; i < len(c.History); i++ {
+		if !c.History[i-1].To.Equal(c.History[i].From) {
+			t.Errorf("history gap between %d and %d", i-1, i)
+		}
+	}
+	// Since/until bound the instant asked about.
+	if !(!c.Since.After(c.At) && (c.Until.IsZero() || c.At.Before(c.Until))) {
+		t.Errorf("instant %s outside [%s, %s)", c.At, c.Since, c.Until)
+	}
+}
+
+func TestOutsideSyria(t *testing.T) {
+	f := curated(t)
+	for name, p := range map[string]orb.Point{
+		"Beirut": {35.5018, 33.8938}, "Baghdad": {44.3661, 33.3152}, "Amman": {35.9284, 31.9454},
+		"Gaziantep": {37.3833, 37.0662}, "Mediterranean": {35.0, 35.0},
+	} {
+		if _, err := f.model.Control(p, day(1, 0)); geo.ErrorCode(err) != geo.ENOTFOUND {
+			t.Errorf("%s: %v, want not found", name, err)
+		}
+	}
+	if _, err := f.model.Control(f.gz.Place("gn:170063").Point, day(25, 0)); geo.ErrorCode(err) != geo.ENOTFOUND {
+		t.Errorf("before the timeline: %v", err)
+	}
+}
+
+func TestDeniedClaimsDoNotMoveControl(t *testing.T) {
+	f := curated(t)
+	n := 0
+	for _, c := range f.changes {
+		if c.Status != geo.Denied || c.Place == "" {
+			continue
+		}
+		n++
+		// At the denial's instant the place's controller comes from an
+		// applied change, never from the denied one.
+		got, err := f.model.Control(f.gz.Place(c.Place).Point, c.At)
+		if err == nil && got.Change == c {
+			t.Errorf("denied change %s decided the point", c.ID)
+		}
+	}
+	if n == 0 {
+		t.Fatal("the curated data records no denial")
+	}
+}
+
+func TestTerritoriesValidAndComplete(t *testing.T) {
+	f := curated(t)
+	if len(f.terr) != len(f.model.Keyframes) || len(f.terr) < 20 {
+		t.Fatalf("%d territories for %d keyframes", len(f.terr), len(f.model.Keyframes))
+	}
+	var first float64
+	for k, ts := range f.terr {
+		var total float64
+		for _, tr := range ts {
+			total += tr.AreaKm2
+			if err := territory.Valid(tr.Shape); err != nil {
+				t.Errorf("keyframe %d %s: %v", k, tr.Faction, err)
+			}
+			for _, poly := range tr.Shape {
+				if poly[0].Orientation() != orb.CCW {
+					t.Errorf("keyframe %d %s: exterior ring not counter-clockwise", k, tr.Faction)
+				}
+			}
+		}
+		if k == 0 {
+			first = total
+			if total < 183000 || total > 190000 {
+				t.Errorf("area at the start %.0f km², Syria with the Golan is about 185,000", total)
+			}
+		} else if total < first-1 || total > first+1 {
+			t.Errorf("keyframe %d: area %.0f km² differs from the start's %.0f", k, total, first)
+		}
+	}
+	share := func(k int, faction string) float64 {
+		for _, tr := range f.terr[k] {
+			if tr.Faction == faction {
+				return tr.AreaKm2
+			}
+		}
+		return 0
+	}
+	start, dec9 := 0, f.model.KeyframeAt(day(9, 12))
+	if share(dec9, geo.Government) >= share(start, geo.Government)/2 {
+		t.Errorf("government held %.0f km² on 9 Dec against %.0f at the start", share(dec9, geo.Government), share(start, geo.Government))
+	}
+	if share(dec9, geo.HTS) <= 2*share(start, geo.HTS) {
+		t.Errorf("hts held %.0f km² on 9 Dec against %.0f at the start", share(dec9, geo.HTS), share(start, geo.HTS))
+	}
+}
+
+func TestStoredGridAnswersTheSame(t *testing.T) {
+	f := curated(t)
+	b, err := f.model.Grid.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := territory.DecodeGrid(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, err := territory.New(g, f.changes, f.gz.Place)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range f.gz.Places {
+		if p.Country != "SY" {
+			continue
+		}
+		for _, at := range []time.Time{day(26, 0), day(5, 0), day(9, 0)} {
+			if a, b := f.model.Faction(p.Point, at), m2.Faction(p.Point, at); a != b {
+				t.Errorf("%s at %s: built %q, stored %q", p.ID, at, a, b)
+			}
+		}
+	}
+	if _, err := m2.Territories(); err == nil {
+		t.Error("a stored grid should refuse to dissolve")
+	}
+}
+
+// Rebuilding the whole timeline: grid, histories and every keyframe's
+// polygons. The goal is under 5 s.
+func BenchmarkRebuild(b *testing.B) {
+	f := curated(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		m, err := territory.Build(f.outline, f.changes, f.gz.Place)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := m.Territories(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+var controlPoints = []orb.Point{
+	{37.16, 36.20}, {36.75, 35.13}, {36.72, 34.73}, {36.29, 33.51}, {36.10, 32.62}, {39.01, 35.95}, {36.63, 35.93},
+}
+
+// The point-at-time query in process; the goal is under 5 µs.
+func BenchmarkControl(b *testing.B) {
+	f := curated(b)
+	at := day(6, 12)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := f.model.Control(controlPoints[i%len(controlPoints)], at); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+func BenchmarkFaction(b *testing.B) {
+	f := curated(b)
+	at := day(6, 12)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if f.model.Faction(controlPoints[i%len(controlPoints)], at) == "" {
+			b.Fatal("no faction")
+		}
+		i++
+	}
+}
