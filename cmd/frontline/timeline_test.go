@@ -114,7 +114,7 @@ func TestControllerAPI(t *testing.T) {
 func TestTimelineAndStatsAPI(t *testing.T) {
 	m := MustRun(t, filepath.Join(t.TempDir(), "f.db"), nil)
 	var tl struct {
-		Factions []struct{ ID, Name, Color string } `json:"factions"`
+		Factions  []struct{ ID, Name, Color string } `json:"factions"`
 		Keyframes []struct {
 			ID      int    `json:"id"`
 			At      string `json:"at"`
