@@ -16,24 +16,6 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// embeddedChanges reads the curated timeline that comes with the binary.
-func embeddedChanges() ([]*geo.Change, error) {
-	var all []*geo.Change
-	for _, name := range data.TimelineFiles {
-		f, err := data.FS.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		cs, err := timeline.Read(f)
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		all = append(all, cs...)
-	}
-	return all, nil
-}
-
 // fillDatabase copies the embedded gazetteer and timeline into db where
 // it holds another version of them.
 func fillDatabase(ctx context.Context, db *sqlite.DB, gz *geocode.Gazetteer, logger *slog.Logger) error {
@@ -53,37 +35,25 @@ func fillDatabase(ctx context.Context, db *sqlite.DB, gz *geocode.Gazetteer, log
 	if err != nil {
 		return err
 	}
-	cs, err := embeddedChanges()
+	n, err := db.ReplaceChanges(ctx, sqlite.OriginEmbedded, tver, func() ([]*geo.Change, error) {
+		return timeline.ReadFS(data.FS, data.TimelineFiles...)
+	})
 	if err != nil {
 		return err
 	}
-	filled, err = db.ReplaceChanges(ctx, sqlite.OriginEmbedded, cs, tver)
-	if err != nil {
-		return err
-	}
-	if filled {
-		logger.Info("timeline loaded from embedded data", slog.String("timeline_version", tver), slog.Int("changes", len(cs)))
+	if n > 0 {
+		logger.Info("timeline loaded from embedded data", slog.String("timeline_version", tver), slog.Int("changes", n))
 	}
 	return nil
 }
 
 // outlineFor is the ground the map covers for these changes.
 func outlineFor(gz *geocode.Gazetteer, changes []*geo.Change) (orb.MultiPolygon, error) {
-	var country, undof orb.MultiPolygon
-	for _, a := range gz.Countries {
-		if a.Place.ID == "ne:SY" {
-			country = a.Shape
-		}
-	}
-	for _, a := range gz.Governorates {
-		if a.Place.Kind == geo.BufferZone {
-			undof = a.Shape
-		}
-	}
+	country := gz.Shape("ne:SY")
 	if country == nil {
 		return nil, fmt.Errorf("the gazetteer has no outline of Syria")
 	}
-	return territory.SyriaOutline(country, undof, changes)
+	return territory.SyriaOutline(country, gz.Shape("ne:SY.UNDOF"), changes)
 }
 
 // loadTerritory returns the model of the stored changes, from the stored

@@ -66,6 +66,19 @@ func (g *Gazetteer) GovernorateAt(p orb.Point) *geo.Place {
 	return nil
 }
 
+// Shape returns the outline of the country or governorate with the id
+// ("ne:SY", "ne:SY.UNDOF"), or nil.
+func (g *Gazetteer) Shape(id string) orb.MultiPolygon {
+	for _, as := range [][]Area{g.Countries, g.Governorates} {
+		for _, a := range as {
+			if a.Place.ID == id {
+				return a.Shape
+			}
+		}
+	}
+	return nil
+}
+
 // CountryAt returns the country whose outline contains p.
 func (g *Gazetteer) CountryAt(p orb.Point) *geo.Place {
 	for _, a := range g.Countries {

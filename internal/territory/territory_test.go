@@ -36,7 +36,7 @@ func curated(tb testing.TB) fixture {
 		if fixErr != nil {
 			return
 		}
-		fix.changes, fixErr = readChanges()
+		fix.changes, fixErr = timeline.ReadFS(data.FS, data.TimelineFiles...)
 		if fixErr != nil {
 			return
 		}
@@ -56,36 +56,8 @@ func curated(tb testing.TB) fixture {
 	return fix
 }
 
-func readChanges() ([]*geo.Change, error) {
-	var all []*geo.Change
-	for _, name := range data.TimelineFiles {
-		f, err := data.FS.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		cs, err := timeline.Read(f)
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, cs...)
-	}
-	return all, nil
-}
-
 func outline(gz *geocode.Gazetteer, changes []*geo.Change) (orb.MultiPolygon, error) {
-	var sy, undof orb.MultiPolygon
-	for _, a := range gz.Countries {
-		if a.Place.ID == "ne:SY" {
-			sy = a.Shape
-		}
-	}
-	for _, a := range gz.Governorates {
-		if a.Place.Kind == geo.BufferZone {
-			undof = a.Shape
-		}
-	}
-	return territory.SyriaOutline(sy, undof, changes)
+	return territory.SyriaOutline(gz.Shape("ne:SY"), gz.Shape("ne:SY.UNDOF"), changes)
 }
 
 func day(d int, hour int) time.Time {

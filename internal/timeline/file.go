@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 	"time"
 
@@ -129,6 +130,24 @@ func parse(b []byte) (*geo.Change, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// ReadFS reads the named files of fsys in order, as one timeline.
+func ReadFS(fsys fs.FS, names ...string) ([]*geo.Change, error) {
+	var all []*geo.Change
+	for _, name := range names {
+		f, err := fsys.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := Read(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		all = append(all, cs...)
+	}
+	return all, nil
 }
 
 // parseTime accepts RFC 3339 or a date, meaning 00:00 UTC.

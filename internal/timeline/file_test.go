@@ -14,14 +14,9 @@ import (
 
 func readEmbedded(t *testing.T, name string) []*geo.Change {
 	t.Helper()
-	f, err := data.FS.Open(name)
+	cs, err := timeline.ReadFS(data.FS, name)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	cs, err := timeline.Read(f)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
 	}
 	return cs
 }

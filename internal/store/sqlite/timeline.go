@@ -18,15 +18,19 @@ import (
 // binary replaces them and leaves imported ones alone.
 const OriginEmbedded = "embedded"
 
-// ReplaceChanges swaps the changes of an origin for changes, in one
-// transaction, unless version is already loaded for it. It reports
-// whether it wrote.
-func (db *DB) ReplaceChanges(ctx context.Context, origin string, changes []*geo.Change, version string) (bool, error) {
+// ReplaceChanges swaps the changes of an origin for those load returns,
+// in one transaction, unless version is already loaded for it (then load
+// is not called). It returns how many changes it wrote.
+func (db *DB) ReplaceChanges(ctx context.Context, origin, version string, load func() ([]*geo.Change, error)) (int, error) {
 	key := "changes_version:" + origin
 	if v, err := db.Meta(ctx, key); err != nil || v == version {
-		return false, err
+		return 0, err
 	}
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	changes, err := load()
+	if err != nil {
+		return 0, err
+	}
+	err = db.write(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE origin = ?`, origin); err != nil {
 			return err
 		}
@@ -35,7 +39,10 @@ func (db *DB) ReplaceChanges(ctx context.Context, origin string, changes []*geo.
 		}
 		return setMeta(ctx, tx, key, version)
 	})
-	return err == nil, err
+	if err != nil {
+		return 0, err
+	}
+	return len(changes), nil
 }
 
 // ImportChanges adds changes, all or none. A change whose id is taken
