@@ -4,13 +4,16 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"frontline/data"
 	"frontline/geo"
 	"frontline/internal/geocode"
+	"frontline/internal/server"
 	"frontline/internal/store/sqlite"
 	"frontline/internal/territory"
+	"frontline/internal/tiles"
 	"frontline/internal/timeline"
 
 	"github.com/paulmach/orb"
@@ -117,4 +120,44 @@ func rebuildTerritory(ctx context.Context, db *sqlite.DB, gz *geocode.Gazetteer,
 	logger.Info("territory rebuilt", slog.Int("changes", len(changes)), slog.Int("keyframes", len(m.Keyframes)),
 		slog.Int("cells", len(m.Grid.Cells)), slog.Duration("took", time.Since(start)))
 	return m, nil
+}
+
+// storedTerritories reads keyframes' territories from the database once
+// each and keeps them: they change only when the timeline does.
+type storedTerritories struct {
+	db    *sqlite.DB
+	mu    sync.Mutex
+	byKey map[int][]geo.Territory
+}
+
+func (s *storedTerritories) get(keyframe int) ([]geo.Territory, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t, ok := s.byKey[keyframe]; ok {
+		return t, nil
+	}
+	t, err := s.db.Territories(context.Background(), keyframe)
+	if err != nil {
+		return nil, err
+	}
+	s.byKey[keyframe] = t
+	return t, nil
+}
+
+// tileRenderer draws tiles from the model and the stored territories.
+func tileRenderer(m *territory.Model, db *sqlite.DB, gz *geocode.Gazetteer) *tiles.Renderer {
+	st := &storedTerritories{db: db, byKey: map[int][]geo.Territory{}}
+	return &tiles.Renderer{
+		Keyframes: m.Keyframes, Changes: m.Changes, Territories: st.get, Places: gz.Place,
+		ControllerAt: func(p orb.Point, k int) string { return m.Faction(p, m.Keyframes[k].At) },
+	}
+}
+
+// tileLayers describes the tiles' layers for TileJSON.
+func tileLayers() []server.TileLayer {
+	var out []server.TileLayer
+	for _, l := range tiles.Layers {
+		out = append(out, server.TileLayer{ID: l.ID, Fields: l.Fields})
+	}
+	return out
 }

@@ -30,12 +30,15 @@ type Server struct {
 	Geocoder    Geocoder
 	Timeline    Timeline                   // nil answers 503 on the timeline's routes
 	Places      func(id string) *geo.Place // gazetteer lookup, for changes' points
-	Assets      fs.FS                      // the page; nil serves none
+	Tiles       TileRenderer               // nil: no tiles
+	TileLayers  []TileLayer
+	Assets      fs.FS // the page; nil serves none
 	Attribution string
 	Logger      *slog.Logger
 
 	ready        atomic.Bool
 	controlCache sync.Map // geo.Control.State: *controlTemplate
+	tiles        *tileCache
 	router       chi.Router
 }
 
@@ -45,7 +48,7 @@ func New(gc Geocoder, assets fs.FS, attribution string, logger *slog.Logger) *Se
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{Geocoder: gc, Assets: assets, Attribution: attribution, Logger: logger}
+	s := &Server{Geocoder: gc, Assets: assets, Attribution: attribution, Logger: logger, tiles: newTileCache(TileCacheBytes)}
 	s.router = s.routes()
 	return s
 }
@@ -76,9 +79,21 @@ func (s *Server) needTimeline(h handler) handler {
 	}
 }
 
+// TileCacheBytes bounds the in-memory tile cache.
+var TileCacheBytes = 64 << 20
+
+func (s *Server) needTiles(h handler) handler {
+	return s.needTimeline(func(w http.ResponseWriter, r *http.Request) error {
+		if s.Tiles == nil {
+			return geo.Errorf(geo.EUNAVAILABLE, "tiles are not loaded")
+		}
+		return h(w, r)
+	})
+}
+
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.recoverer, s.logRequests, readCORS)
+	r.Use(s.recoverer, s.logRequests, readCORS, middleware.GetHead)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, http.StatusNotFound, "no resource at "+r.URL.Path)
 	})
@@ -94,6 +109,8 @@ func (s *Server) routes() chi.Router {
 		r.Get("/timeline", s.handle(s.needTimeline(s.timeline)))
 		r.Get("/stats", s.handle(s.needTimeline(s.stats)))
 	})
+	r.Get("/tiles.json", s.handle(s.needTiles(s.tileJSON)))
+	r.Get("/tiles/{z}/{x}/{y}.mvt", s.handle(s.needTiles(s.vectorTile)))
 	if s.Assets != nil {
 		r.Handle("/*", http.FileServerFS(s.Assets))
 	}

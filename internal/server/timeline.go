@@ -17,6 +17,7 @@ import (
 type Timeline interface {
 	Control(p orb.Point, t time.Time) (geo.Control, error)
 	KeyframeList() []geo.Keyframe
+	KeyframeAt(t time.Time) int // index of the keyframe in force at t, -1 before the first
 	AreasAt(keyframe int) map[string]float64
 }
 

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"testing"
+
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/maptile"
+)
+
+func fetch(tb testing.TB, url string, header map[string]string) (*http.Response, []byte) {
+	tb.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	// Ask for gzip ourselves, so the transport does not decode it.
+	if req.Header.Get("Accept-Encoding") == "" {
+		req.Header.Set("Accept-Encoding", "identity")
+	}
+	res, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, b
+}
+
+func layerNames(tb testing.TB, b []byte) map[string]int {
+	tb.Helper()
+	ls, err := mvt.Unmarshal(b)
+	if err != nil {
+		tb.Fatalf("not a vector tile: %v", err)
+	}
+	out := map[string]int{}
+	for _, l := range ls {
+		out[l.Name] = len(l.Features)
+		if l.Extent != 4096 || l.Version != 2 {
+			tb.Errorf("layer %s: extent %d version %d", l.Name, l.Extent, l.Version)
+		}
+	}
+	return out
+}
+
+func TestVectorTiles(t *testing.T) {
+	m := MustRun(t, filepath.Join(t.TempDir(), "f.db"), nil)
+	base := "http://" + m.Addr()
+	// z6 tile holding Aleppo and Idlib.
+	canonical := base + "/tiles/6/38/25.mvt?datetime=2024-11-26T00:00:00Z"
+	res, body := fetch(t, canonical, nil)
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/vnd.mapbox-vector-tile" {
+		t.Fatalf("tile: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if res.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" || res.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("headers: %v", res.Header)
+	}
+	if res.Header.Get("Content-Encoding") != "" {
+		t.Errorf("gzip sent to a client that did not ask")
+	}
+	layers := layerNames(t, body)
+	if layers["control"] < 2 || layers["places"] == 0 {
+		t.Errorf("layers on 26 Nov: %v", layers)
+	}
+	etag := res.Header.Get("ETag")
+
+	// An instant between keyframes gives the same bytes, not immutable.
+	res2, body2 := fetch(t, base+"/tiles/6/38/25.mvt?datetime=2024-11-26T01:00:00Z", nil)
+	if !bytes.Equal(body, body2) || res2.Header.Get("ETag") != etag || res2.Header.Get("Cache-Control") == res.Header.Get("Cache-Control") {
+		t.Errorf("between keyframes: same bytes %v, etag %s vs %s, cache %s", bytes.Equal(body, body2), res2.Header.Get("ETag"), etag,
+			res2.Header.Get("Cache-Control"))
+	}
+	// Revalidation.
+	if res, _ := fetch(t, canonical, map[string]string{"If-None-Match": etag}); res.StatusCode != 304 {
+		t.Errorf("If-None-Match: %d", res.StatusCode)
+	}
+	// gzip only when accepted, and it decodes to the same tile.
+	res, gz := fetch(t, canonical, map[string]string{"Accept-Encoding": "gzip, br"})
+	if res.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("no gzip for a client that accepts it")
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(zr)
+	if !bytes.Equal(plain, body) {
+		t.Errorf("gzipped tile differs")
+	}
+	// The map changes: Aleppo's tile on 9 Dec has events, and differs.
+	_, dec9 := fetch(t, base+"/tiles/6/38/25.mvt?datetime=2024-12-09T00:00:00Z", nil)
+	if bytes.Equal(dec9, body) || layerNames(t, dec9)["events"] == 0 {
+		t.Errorf("9 Dec tile: same as 26 Nov, or no events: %v", layerNames(t, dec9))
+	}
+	// Empty tile: 204. Bad input: 400/404 problem.
+	if res, _ := fetch(t, base+"/tiles/6/0/0.mvt", nil); res.StatusCode != 204 {
+		t.Errorf("empty tile: %d", res.StatusCode)
+	}
+	for url, code := range map[string]int{
+		"/tiles/15/0/0.mvt": 400, "/tiles/3/8/0.mvt": 400, "/tiles/a/0/0.mvt": 400,
+		"/tiles/6/38/25.mvt?datetime=soon": 400, "/tiles/6/38/25.mvt?datetime=2024-01-01": 404,
+	} {
+		res, _ := fetch(t, base+url, nil)
+		if res.StatusCode != code || res.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s: %d %s, want %d problem", url, res.StatusCode, res.Header.Get("Content-Type"), code)
+		}
+	}
+}
+
+func TestTileJSON(t *testing.T) {
+	m := MustRun(t, filepath.Join(t.TempDir(), "f.db"), nil)
+	res, body := fetch(t, "http://"+m.Addr()+"/tiles.json?datetime=2024-12-05T12:00:00Z", nil)
+	var tj struct {
+		TileJSON     string    `json:"tilejson"`
+		Tiles        []string  `json:"tiles"`
+		Bounds       []float64 `json:"bounds"`
+		MaxZoom      int       `json:"maxzoom"`
+		Attribution  string    `json:"attribution"`
+		Keyframes    []string  `json:"keyframes"`
+		VectorLayers []struct {
+			ID     string            `json:"id"`
+			Fields map[string]string `json:"fields"`
+		} `json:"vector_layers"`
+	}
+	if err := json.Unmarshal(body, &tj); err != nil || res.StatusCode != 200 {
+		t.Fatalf("%d %v %s", res.StatusCode, err, body)
+	}
+	if tj.TileJSON != "3.0.0" || len(tj.Tiles) != 1 || len(tj.Keyframes) < 20 || len(tj.VectorLayers) != 3 || tj.MaxZoom != 14 ||
+		len(tj.Bounds) != 4 || tj.Attribution == "" {
+		t.Errorf("tilejson: %s", body)
+	}
+	// The template pins the keyframe in force at the instant asked for.
+	if want := "http://" + m.Addr() + "/tiles/{z}/{x}/{y}.mvt?datetime="; len(tj.Tiles[0]) <= len(want) || tj.Tiles[0][:len(want)] != want {
+		t.Errorf("tiles template %s", tj.Tiles[0])
+	}
+}
+
+// A cold z7 tile over Aleppo, rendered in process (territories already
+// decoded); the issue's PostGIS comparison is still to be written.
+func BenchmarkTileColdZ7(b *testing.B) {
+	m := MustRun(b, filepath.Join(b.TempDir(), "f.db"), nil)
+	r := m.Server.Tiles
+	k := len(m.Model.Keyframes) / 2
+	r.MVT(maptile.New(76, 50, 7), k) // load the keyframe's territories
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.MVT(maptile.New(76, 50, 7), k); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// A cached tile over HTTP on loopback.
+func BenchmarkTileCachedHTTP(b *testing.B) {
+	m := MustRun(b, filepath.Join(b.TempDir(), "f.db"), nil)
+	url := "http://" + m.Addr() + "/tiles/7/76/50.mvt?datetime=2024-12-05T00:00:00Z"
+	fetch(b, url, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		if res, _ := fetch(b, url, nil); res.StatusCode != 200 {
+			b.Fatal(res.StatusCode)
+		}
+	}
+}

@@ -1,0 +1,261 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"container/list"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"frontline/geo"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/paulmach/orb/maptile"
+)
+
+// TileRenderer draws a vector tile of a keyframe; nil bytes for an empty
+// tile.
+type TileRenderer interface {
+	MVT(t maptile.Tile, keyframe int) ([]byte, error)
+}
+
+// TileLayer describes a vector layer for TileJSON.
+type TileLayer struct {
+	ID     string            `json:"id"`
+	Fields map[string]string `json:"fields"`
+}
+
+// tile is an encoded tile with its validator and gzipped form.
+type tile struct {
+	raw, gz []byte
+	etag    string
+}
+
+// tileCache keeps recent tiles, bounded by their bytes, least recently
+// used out first. Tiles of a keyframe never change, so nothing expires.
+type tileCache struct {
+	mu    sync.Mutex
+	max   int
+	size  int
+	order *list.List // of *tileEntry, most recent first
+	byKey map[string]*list.Element
+}
+
+type tileEntry struct {
+	key string
+	t   *tile
+}
+
+func newTileCache(maxBytes int) *tileCache {
+	return &tileCache{max: maxBytes, order: list.New(), byKey: map[string]*list.Element{}}
+}
+
+func (c *tileCache) get(key string) (*tile, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.byKey[key]; ok {
+		c.order.MoveToFront(e)
+		return e.Value.(*tileEntry).t, true
+	}
+	return nil, false
+}
+
+func (c *tileCache) put(key string, t *tile) {
+	n := len(t.raw) + len(t.gz) + len(key) + 64
+	if n > c.max {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.byKey[key]; ok {
+		return
+	}
+	c.byKey[key] = c.order.PushFront(&tileEntry{key, t})
+	c.size += n
+	for c.size > c.max {
+		e := c.order.Back()
+		te := e.Value.(*tileEntry)
+		c.order.Remove(e)
+		delete(c.byKey, te.key)
+		c.size -= len(te.t.raw) + len(te.t.gz) + len(te.key) + 64
+	}
+}
+
+// keyframeParam resolves ?datetime= to the keyframe in force, and says
+// whether the instant is the keyframe's own (the canonical URL).
+func (s *Server) keyframeParam(r *http.Request) (int, bool, error) {
+	v := r.URL.Query().Get("datetime")
+	kfs := s.Timeline.KeyframeList()
+	if v == "" {
+		return len(kfs) - 1, false, nil
+	}
+	t, err := ParseInstant(v, "datetime", time.Now())
+	if err != nil {
+		return 0, false, err
+	}
+	k := s.Timeline.KeyframeAt(t)
+	if k < 0 {
+		return 0, false, geo.Errorf(geo.ENOTFOUND, "the timeline starts at %s; nothing is mapped before it",
+			geo.TimelineStart.Format(time.RFC3339))
+	}
+	return k, kfs[k].At.Equal(t), nil
+}
+
+// vectorTile answers GET /tiles/{z}/{x}/{y}.mvt?datetime=INSTANT.
+func (s *Server) vectorTile(w http.ResponseWriter, r *http.Request) error {
+	z, x, y, err := tileParams(r)
+	if err != nil {
+		return err
+	}
+	k, canonical, err := s.keyframeParam(r)
+	if err != nil {
+		return err
+	}
+	key := fmt.Sprintf("%d/%d/%d/%d.mvt", k, z, x, y)
+	t, ok := s.tiles.get(key)
+	if !ok {
+		raw, err := s.Tiles.MVT(maptile.New(uint32(x), uint32(y), maptile.Zoom(z)), k)
+		if err != nil {
+			return err
+		}
+		t = &tile{raw: raw}
+		if raw != nil {
+			sum := sha256.Sum256(raw)
+			t.etag = `"` + hex.EncodeToString(sum[:12]) + `"`
+			var buf bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+			zw.Write(raw)
+			zw.Close()
+			t.gz = buf.Bytes()
+		}
+		s.tiles.put(key, t)
+	}
+	cacheControl(w, canonical)
+	if t.raw == nil {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	return serveBytes(w, r, "application/vnd.mapbox-vector-tile", t)
+}
+
+// cacheControl marks the answers of a keyframe's own instant immutable:
+// history does not change. Other instants map to a keyframe that a later
+// import could move, so they are cached for an hour.
+func cacheControl(w http.ResponseWriter, canonical bool) {
+	if canonical {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+	}
+}
+
+// serveBytes answers with t, 304 when the client has it, gzipped when the
+// client accepts gzip.
+func serveBytes(w http.ResponseWriter, r *http.Request, contentType string, t *tile) error {
+	h := w.Header()
+	h.Set("ETag", t.etag)
+	h.Add("Vary", "Accept-Encoding")
+	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, t.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	h.Set("Content-Type", contentType)
+	body := t.raw
+	if acceptsGzip(r) {
+		h.Set("Content-Encoding", "gzip")
+		body = t.gz
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	_, err := w.Write(body)
+	return err
+}
+
+func etagMatches(header, etag string) bool {
+	for _, v := range strings.Split(header, ",") {
+		v = strings.TrimSpace(v)
+		if v == "*" || v == etag || strings.TrimPrefix(v, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.TrimSpace(name) == "gzip" && strings.ReplaceAll(q, " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
+}
+
+func tileParams(r *http.Request) (z, x, y int, err error) {
+	parse := func(name string) (int, error) {
+		v := chi.URLParam(r, name)
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return 0, geo.Errorf(geo.EINVALID, "tile %s must be a whole number, got %q", name, v)
+		}
+		return n, nil
+	}
+	if z, err = parse("z"); err != nil {
+		return
+	}
+	if x, err = parse("x"); err != nil {
+		return
+	}
+	if y, err = parse("y"); err != nil {
+		return
+	}
+	if z > 14 {
+		return 0, 0, 0, geo.Errorf(geo.EINVALID, "zoom %d is beyond the served range 0-14", z)
+	}
+	if n := 1 << z; x >= n || y >= n {
+		return 0, 0, 0, geo.Errorf(geo.EINVALID, "tile %d/%d/%d does not exist: x and y must be below %d at zoom %d", z, x, y, n, z)
+	}
+	return z, x, y, nil
+}
+
+// tileJSON answers GET /tiles.json (TileJSON 3.0.0).
+func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) error {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	base := scheme + "://" + r.Host
+	kfs := s.Timeline.KeyframeList()
+	instants := make([]string, len(kfs))
+	for i, kf := range kfs {
+		instants[i] = kf.At.UTC().Format(time.RFC3339)
+	}
+	tmpl := base + "/tiles/{z}/{x}/{y}.mvt"
+	if k, _, err := s.keyframeParam(r); err == nil && r.URL.Query().Get("datetime") != "" {
+		tmpl += "?datetime=" + instants[k]
+	} else if err != nil {
+		return err
+	}
+	return writeJSON(w, "application/json", map[string]any{
+		"tilejson":      "3.0.0",
+		"name":          "frontline",
+		"description":   "Who controlled what in Syria, 26 Nov - 12 Dec 2024; add ?datetime=INSTANT to the tile URL.",
+		"attribution":   s.Attribution,
+		"scheme":        "xyz",
+		"tiles":         []string{tmpl},
+		"minzoom":       0,
+		"maxzoom":       14,
+		"bounds":        []float64{35.5, 32.2, 42.5, 37.4},
+		"center":        []float64{38.5, 35.0, 6},
+		"vector_layers": s.TileLayers,
+		"keyframes":     instants,
+	})
+}
