@@ -8,6 +8,8 @@
 //	frontline reverse --lon LON --lat LAT
 //	frontline import [--db frontline.db] FILE.geojsonl
 //	frontline controller --lon LON --lat LAT [--at INSTANT] [--db frontline.db]
+//	frontline export geojson [--datetime T] [--db frontline.db] > out.geojson
+//	frontline export mbtiles [--datetime T] [--maxzoom 10] [--db frontline.db] OUT.mbtiles
 //	frontline version
 package main
 
@@ -41,6 +43,7 @@ Commands:
   reverse    what is at a point: nearest settlement, governorate, country
   import     add control changes from a GeoJSON-lines file, all or none
   controller who controlled a point at an instant, and says who
+  export     the map of an instant as GeoJSON or MBTiles
   version    print the version
 
 Run "frontline COMMAND -h" for a command's flags.
@@ -65,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runImport(ctx, args[1:], stdout, stderr)
 	case "controller":
 		err = runController(ctx, args[1:], stdout, stderr)
+	case "export":
+		err = runExport(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 	case "help", "-h", "--help":
