@@ -11,7 +11,11 @@ BENCHTIME  ?= 1s
 
 export CGO_ENABLED := 1
 
-.PHONY: all build run test bench data inputs vet clean
+# Debian packages are installed as root, or through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT  := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
+
+.PHONY: all build run test test-deps bench data inputs vet clean
 
 all: build
 
@@ -33,7 +37,12 @@ data: inputs
 vet:
 	$(GO) vet ./...
 
-test: inputs vet
+# Outside clients the tests drive: GDAL's ogrinfo reads the OGC API and
+# the vector tiles.
+test-deps:
+	@command -v ogrinfo >/dev/null || { $(APT) update -qq && $(APT) install -y -qq gdal-bin >/dev/null; }
+
+test: inputs vet test-deps
 	$(GO) test -count=1 ./...
 
 # Go benchmarks, then the HTTP load test (wrk over loopback).

@@ -81,7 +81,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Server = server.New(ix, web.FS, data.Attribution, m.Logger)
 	m.Server.Timeline = m.Model
 	m.Server.Places = gz.Place
-	m.Server.Tiles = tileRenderer(m.Model, m.DB, gz)
+	tr := tileRenderer(m.Model, m.DB, gz)
+	m.Server.Tiles = tr
+	m.Server.Territories = tr.Territories
 	m.Server.TileLayers = tileLayers()
 	m.ln, err = net.Listen("tcp", m.Config.Addr)
 	if err != nil {

@@ -31,6 +31,7 @@ type Server struct {
 	Timeline    Timeline                   // nil answers 503 on the timeline's routes
 	Places      func(id string) *geo.Place // gazetteer lookup, for changes' points
 	Tiles       TileRenderer               // nil: no tiles
+	Territories func(keyframe int) ([]geo.Territory, error)
 	TileLayers  []TileLayer
 	Assets      fs.FS // the page; nil serves none
 	Attribution string
@@ -91,6 +92,15 @@ func (s *Server) needTiles(h handler) handler {
 	})
 }
 
+func (s *Server) needOGC(h handler) handler {
+	return s.needTimeline(func(w http.ResponseWriter, r *http.Request) error {
+		if s.Territories == nil || s.Places == nil {
+			return geo.Errorf(geo.EUNAVAILABLE, "the territory is not loaded")
+		}
+		return h(w, r)
+	})
+}
+
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
 	r.Use(s.recoverer, s.logRequests, readCORS, middleware.GetHead)
@@ -108,6 +118,15 @@ func (s *Server) routes() chi.Router {
 		r.Get("/controller", s.handle(s.needTimeline(s.controller)))
 		r.Get("/timeline", s.handle(s.needTimeline(s.timeline)))
 		r.Get("/stats", s.handle(s.needTimeline(s.stats)))
+	})
+	r.Route("/ogc", func(r chi.Router) {
+		r.Get("/", s.handle(s.needOGC(s.ogcLanding)))
+		r.Get("/conformance", s.handle(s.needOGC(s.ogcConformance)))
+		r.Get("/api", s.handle(s.needOGC(s.ogcAPI)))
+		r.Get("/collections", s.handle(s.needOGC(s.ogcCollections)))
+		r.Get("/collections/{collection}", s.handle(s.needOGC(s.ogcCollection)))
+		r.Get("/collections/{collection}/items", s.handle(s.needOGC(s.ogcItems)))
+		r.Get("/collections/{collection}/items/{featureID}", s.handle(s.needOGC(s.ogcItem)))
 	})
 	r.Get("/tiles.json", s.handle(s.needTiles(s.tileJSON)))
 	r.Get("/tiles/{z}/{x}/{y}.mvt", s.handle(s.needTiles(s.vectorTile)))

@@ -18,6 +18,8 @@ type Timeline interface {
 	Control(p orb.Point, t time.Time) (geo.Control, error)
 	KeyframeList() []geo.Keyframe
 	KeyframeAt(t time.Time) int // index of the keyframe in force at t, -1 before the first
+	Faction(p orb.Point, t time.Time) string
+	AllChanges() []*geo.Change
 	AreasAt(keyframe int) map[string]float64
 }
 

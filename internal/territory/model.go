@@ -294,3 +294,6 @@ func (m *Model) AreasAt(keyframe int) map[string]float64 {
 	}
 	return m.Areas[keyframe]
 }
+
+// AllChanges returns every change, in timeline order.
+func (m *Model) AllChanges() []*geo.Change { return m.Changes }
