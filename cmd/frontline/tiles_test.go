@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"image/color"
+	"image/png"
 	"io"
+	"math"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 )
@@ -166,4 +171,48 @@ func BenchmarkTileCachedHTTP(b *testing.B) {
 			b.Fatal(res.StatusCode)
 		}
 	}
+}
+
+func TestRasterTiles(t *testing.T) {
+	m := MustRun(t, filepath.Join(t.TempDir(), "f.db"), nil)
+	base := "http://" + m.Addr()
+	res, body := fetch(t, base+"/tiles/6/38/25.png?datetime=2024-11-26T00:00:00Z", map[string]string{"Accept-Encoding": "gzip"})
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/png" || res.Header.Get("Content-Encoding") != "" {
+		t.Fatalf("png: %d %v", res.StatusCode, res.Header)
+	}
+	img, err := png.Decode(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 256 || b.Dy() != 256 {
+		t.Fatalf("png is %v", b)
+	}
+	// Aleppo city (37.16 E, 36.20 N) on 26 Nov is government vermilion,
+	// Idlib (36.63 E, 35.93 N) HTS green.
+	px := func(lon, lat float64) color.NRGBA {
+		tl := maptile.At(orb.Point{lon, lat}, 6)
+		b := tl.Bound()
+		x := int((lon - b.Min[0]) / (b.Max[0] - b.Min[0]) * 256)
+		// Mercator: y from the tile's fractional position.
+		fy := mercatorY(lat)*64 - float64(tl.Y)
+		return color.NRGBAModel.Convert(img.At(x, int(fy*256))).(color.NRGBA)
+	}
+	if c := px(37.16, 36.20); !(c.R > c.G && c.R > c.B && c.A > 100) {
+		t.Errorf("Aleppo on 26 Nov drawn %v, want the government's vermilion", c)
+	}
+	if c := px(36.63, 35.93); !(c.G > c.R && c.A > 100) {
+		t.Errorf("Idlib drawn %v, want HTS green", c)
+	}
+	if res, _ := fetch(t, base+"/tiles/6/0/0.png", nil); res.StatusCode != 204 {
+		t.Errorf("empty png tile: %d", res.StatusCode)
+	}
+	_, tj := fetch(t, base+"/tiles.json?format=png", nil)
+	if !strings.Contains(string(tj), `/tiles/{z}/{x}/{y}.png`) || strings.Contains(string(tj), "vector_layers") {
+		t.Errorf("raster TileJSON: %s", tj)
+	}
+}
+
+func mercatorY(lat float64) float64 {
+	r := lat * math.Pi / 180
+	return (1 - math.Log(math.Tan(r)+1/math.Cos(r))/math.Pi) / 2
 }

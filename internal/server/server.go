@@ -130,6 +130,7 @@ func (s *Server) routes() chi.Router {
 	})
 	r.Get("/tiles.json", s.handle(s.needTiles(s.tileJSON)))
 	r.Get("/tiles/{z}/{x}/{y}.mvt", s.handle(s.needTiles(s.vectorTile)))
+	r.Get("/tiles/{z}/{x}/{y}.png", s.handle(s.needTiles(s.rasterTile)))
 	if s.Assets != nil {
 		r.Handle("/*", http.FileServerFS(s.Assets))
 	}

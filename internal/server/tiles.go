@@ -19,10 +19,11 @@ import (
 	"github.com/paulmach/orb/maptile"
 )
 
-// TileRenderer draws a vector tile of a keyframe; nil bytes for an empty
-// tile.
+// TileRenderer draws tiles of a keyframe, vector or raster; nil bytes for
+// an empty tile.
 type TileRenderer interface {
 	MVT(t maptile.Tile, keyframe int) ([]byte, error)
+	PNG(t maptile.Tile, keyframe int) ([]byte, error)
 }
 
 // TileLayer describes a vector layer for TileJSON.
@@ -109,6 +110,18 @@ func (s *Server) keyframeParam(r *http.Request) (int, bool, error) {
 
 // vectorTile answers GET /tiles/{z}/{x}/{y}.mvt?datetime=INSTANT.
 func (s *Server) vectorTile(w http.ResponseWriter, r *http.Request) error {
+	return s.serveTile(w, r, "mvt", "application/vnd.mapbox-vector-tile", s.Tiles.MVT, true)
+}
+
+// rasterTile answers GET /tiles/{z}/{x}/{y}.png?datetime=INSTANT: the
+// control layer for clients without vector support. PNG is compressed
+// already, so it is never gzipped.
+func (s *Server) rasterTile(w http.ResponseWriter, r *http.Request) error {
+	return s.serveTile(w, r, "png", "image/png", s.Tiles.PNG, false)
+}
+
+func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, ext, contentType string,
+	render func(maptile.Tile, int) ([]byte, error), compress bool) error {
 	z, x, y, err := tileParams(r)
 	if err != nil {
 		return err
@@ -117,10 +130,10 @@ func (s *Server) vectorTile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	key := fmt.Sprintf("%d/%d/%d/%d.mvt", k, z, x, y)
+	key := fmt.Sprintf("%d/%d/%d/%d.%s", k, z, x, y, ext)
 	t, ok := s.tiles.get(key)
 	if !ok {
-		raw, err := s.Tiles.MVT(maptile.New(uint32(x), uint32(y), maptile.Zoom(z)), k)
+		raw, err := render(maptile.New(uint32(x), uint32(y), maptile.Zoom(z)), k)
 		if err != nil {
 			return err
 		}
@@ -128,11 +141,13 @@ func (s *Server) vectorTile(w http.ResponseWriter, r *http.Request) error {
 		if raw != nil {
 			sum := sha256.Sum256(raw)
 			t.etag = `"` + hex.EncodeToString(sum[:12]) + `"`
-			var buf bytes.Buffer
-			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-			zw.Write(raw)
-			zw.Close()
-			t.gz = buf.Bytes()
+			if compress {
+				var buf bytes.Buffer
+				zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+				zw.Write(raw)
+				zw.Close()
+				t.gz = buf.Bytes()
+			}
 		}
 		s.tiles.put(key, t)
 	}
@@ -141,7 +156,7 @@ func (s *Server) vectorTile(w http.ResponseWriter, r *http.Request) error {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
-	return serveBytes(w, r, "application/vnd.mapbox-vector-tile", t)
+	return serveBytes(w, r, contentType, t)
 }
 
 // cacheControl marks the answers of a keyframe's own instant immutable:
@@ -160,14 +175,16 @@ func cacheControl(w http.ResponseWriter, canonical bool) {
 func serveBytes(w http.ResponseWriter, r *http.Request, contentType string, t *tile) error {
 	h := w.Header()
 	h.Set("ETag", t.etag)
-	h.Add("Vary", "Accept-Encoding")
+	if t.gz != nil {
+		h.Add("Vary", "Accept-Encoding")
+	}
 	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, t.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
 	h.Set("Content-Type", contentType)
 	body := t.raw
-	if acceptsGzip(r) {
+	if t.gz != nil && acceptsGzip(r) {
 		h.Set("Content-Encoding", "gzip")
 		body = t.gz
 	}
@@ -238,13 +255,21 @@ func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) error {
 	for i, kf := range kfs {
 		instants[i] = kf.At.UTC().Format(time.RFC3339)
 	}
-	tmpl := base + "/tiles/{z}/{x}/{y}.mvt"
+	ext := "mvt"
+	switch f := r.URL.Query().Get("format"); f {
+	case "", "mvt", "pbf":
+	case "png":
+		ext = "png"
+	default:
+		return geo.Errorf(geo.EINVALID, "format=%s: the tiles are mvt (vector) or png (raster)", f)
+	}
+	tmpl := base + "/tiles/{z}/{x}/{y}." + ext
 	if k, _, err := s.keyframeParam(r); err == nil && r.URL.Query().Get("datetime") != "" {
 		tmpl += "?datetime=" + instants[k]
 	} else if err != nil {
 		return err
 	}
-	return writeJSON(w, "application/json", map[string]any{
+	doc := map[string]any{
 		"tilejson":      "3.0.0",
 		"name":          "frontline",
 		"description":   "Who controlled what in Syria, 26 Nov - 12 Dec 2024; add ?datetime=INSTANT to the tile URL.",
@@ -257,5 +282,9 @@ func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) error {
 		"center":        []float64{38.5, 35.0, 6},
 		"vector_layers": s.TileLayers,
 		"keyframes":     instants,
-	})
+	}
+	if ext == "png" {
+		delete(doc, "vector_layers") // raster tiles have none
+	}
+	return writeJSON(w, "application/json", doc)
 }
