@@ -72,6 +72,38 @@ func TestVectorTiles(t *testing.T) {
 	if layers["control"] < 2 || layers["places"] == 0 {
 		t.Errorf("layers on 26 Nov: %v", layers)
 	}
+	// Exterior rings have positive area in tile coordinates (the format's
+	// rule), so decoders split multipolygons right; properties survive.
+	ls, _ := mvt.Unmarshal(body)
+	for _, l := range ls {
+		if l.Name != "control" {
+			continue
+		}
+		for _, f := range l.Features {
+			var mp orb.MultiPolygon
+			switch g := f.Geometry.(type) {
+			case orb.Polygon:
+				mp = orb.MultiPolygon{g}
+			case orb.MultiPolygon:
+				mp = g
+			default:
+				t.Fatalf("control geometry %T", g)
+			}
+			for _, poly := range mp {
+				if poly[0].Orientation() != orb.CCW {
+					t.Errorf("%v: exterior ring with negative area", f.Properties["controller"])
+				}
+				for _, h := range poly[1:] {
+					if h.Orientation() != orb.CW {
+						t.Errorf("%v: hole with positive area", f.Properties["controller"])
+					}
+				}
+			}
+			if f.Properties["faction"] == nil || f.Properties["area_km2"] == nil {
+				t.Errorf("control properties %v", f.Properties)
+			}
+		}
+	}
 	etag := res.Header.Get("ETag")
 
 	// An instant between keyframes gives the same bytes, not immutable.
