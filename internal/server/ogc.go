@@ -1,10 +1,6 @@
 package server
 
 import (
-	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -13,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"frontline/geo"
@@ -318,12 +315,56 @@ func (s *Server) parseItemsQuery(r *http.Request) (itemsQuery, error) {
 	return iq, nil
 }
 
+// ogcFeature is a feature of a collection, encoded only when a page
+// holds it; control and event features are encoded once and kept.
+type ogcFeature struct {
+	id    string
+	bound orb.Bound
+	key   string // cache key of the encoding; "" for none
+	build func() *geojson.Feature
+}
+
+// cachedFeature is a kept encoding, with the bound filters need.
+type cachedFeature struct {
+	bound orb.Bound
+	once  sync.Once
+	raw   json.RawMessage
+	err   error
+}
+
+func (s *Server) encodeFeature(f ogcFeature) (json.RawMessage, error) {
+	if f.key == "" {
+		return encodeGeoJSONFeature(f.build())
+	}
+	v, _ := s.features.LoadOrStore(f.key, &cachedFeature{bound: f.bound})
+	cf := v.(*cachedFeature)
+	cf.once.Do(func() { cf.raw, cf.err = encodeGeoJSONFeature(f.build()) })
+	return cf.raw, cf.err
+}
+
+// encodeGeoJSONFeature writes coordinates to 6 decimals (about 10 cm):
+// more digits only add bytes.
+func encodeGeoJSONFeature(f *geojson.Feature) (json.RawMessage, error) {
+	f.Geometry = orb.Round(orb.Clone(f.Geometry), 1e6)
+	return json.Marshal(f)
+}
+
+// controlBound returns the bound of a keyframe's faction ground, kept with
+// its encoding.
+func (s *Server) controlBound(key string, shape orb.MultiPolygon) orb.Bound {
+	if v, ok := s.features.Load(key); ok {
+		return v.(*cachedFeature).bound
+	}
+	v, _ := s.features.LoadOrStore(key, &cachedFeature{bound: shape.Bound()})
+	return v.(*cachedFeature).bound
+}
+
 // ogcFeatures lists a collection's features matching the query's time and
 // place, in a stable order.
-func (s *Server) ogcFeatures(collection string, iq itemsQuery) ([]*geojson.Feature, error) {
-	var out []*geojson.Feature
-	keep := func(f *geojson.Feature, b orb.Bound) {
-		if !iq.hasBBox || b.Intersects(iq.bbox) {
+func (s *Server) ogcFeatures(collection string, iq itemsQuery) ([]ogcFeature, error) {
+	var out []ogcFeature
+	keep := func(f ogcFeature) {
+		if !iq.hasBBox || f.bound.Intersects(iq.bbox) {
 			out = append(out, f)
 		}
 	}
@@ -343,20 +384,24 @@ func (s *Server) ogcFeatures(collection string, iq itemsQuery) ([]*geojson.Featu
 				return nil, err
 			}
 			for _, t := range terr {
-				f := geojson.NewFeature(t.Shape)
-				f.ID = fmt.Sprintf("%d-%s", k, t.Faction)
-				f.Properties["controller"] = t.Faction
-				if fa := geo.FactionByID(t.Faction); fa != nil {
-					f.Properties["faction"] = fa.Name
-				}
-				f.Properties["keyframe"] = k
-				f.Properties["valid_from"] = kf.At.Format(time.RFC3339)
-				f.Properties["valid_to"] = nil
-				if !until.IsZero() {
-					f.Properties["valid_to"] = until.Format(time.RFC3339)
-				}
-				f.Properties["area_km2"] = math.Round(t.AreaKm2*10) / 10
-				keep(f, t.Shape.Bound())
+				id := fmt.Sprintf("%d-%s", k, t.Faction)
+				key := "control/" + id
+				keep(ogcFeature{id: id, key: key, bound: s.controlBound(key, t.Shape), build: func() *geojson.Feature {
+					f := geojson.NewFeature(t.Shape)
+					f.ID = id
+					f.Properties["controller"] = t.Faction
+					if fa := geo.FactionByID(t.Faction); fa != nil {
+						f.Properties["faction"] = fa.Name
+					}
+					f.Properties["keyframe"] = k
+					f.Properties["valid_from"] = kf.At.Format(time.RFC3339)
+					f.Properties["valid_to"] = nil
+					if !until.IsZero() {
+						f.Properties["valid_to"] = until.Format(time.RFC3339)
+					}
+					f.Properties["area_km2"] = math.Round(t.AreaKm2*10) / 10
+					return f
+				}})
 			}
 		}
 	case "events":
@@ -374,19 +419,20 @@ func (s *Server) ogcFeatures(collection string, iq itemsQuery) ([]*geojson.Featu
 			} else {
 				pt = c.Shape.Bound().Center()
 			}
-			f := geojson.NewFeature(pt)
-			f.ID = c.ID
-			j := s.changeJSON(c)
-			f.Properties["place"] = c.Place
-			f.Properties["area"] = c.Area
-			f.Properties["name"] = c.Name
-			f.Properties["controller"] = c.Faction
-			f.Properties["at"] = c.At.Format(time.RFC3339)
-			f.Properties["precision"] = string(c.Precision)
-			f.Properties["status"] = string(c.Status)
-			f.Properties["summary"] = c.Summary
-			f.Properties["sources"] = j.Sources
-			keep(f, pt.Bound())
+			keep(ogcFeature{id: c.ID, key: "events/" + c.ID, bound: pt.Bound(), build: func() *geojson.Feature {
+				f := geojson.NewFeature(pt)
+				f.ID = c.ID
+				f.Properties["place"] = c.Place
+				f.Properties["area"] = c.Area
+				f.Properties["name"] = c.Name
+				f.Properties["controller"] = c.Faction
+				f.Properties["at"] = c.At.Format(time.RFC3339)
+				f.Properties["precision"] = string(c.Precision)
+				f.Properties["status"] = string(c.Status)
+				f.Properties["summary"] = c.Summary
+				f.Properties["sources"] = s.changeJSON(c).Sources
+				return f
+			}})
 		}
 	case "places":
 		at := iq.when.instant()
@@ -400,22 +446,24 @@ func (s *Server) ogcFeatures(collection string, iq itemsQuery) ([]*geojson.Featu
 			if p == nil {
 				continue
 			}
-			f := geojson.NewFeature(p.Point)
-			f.ID = p.ID
-			f.Properties["name"] = p.Name
-			f.Properties["kind"] = string(p.Kind)
-			f.Properties["country"] = p.Country
-			f.Properties["admin1"] = s.Geocoder.GovernorateName(p.Admin1)
-			f.Properties["population"] = p.Population
-			ctl := s.Timeline.Faction(p.Point, at)
-			f.Properties["controller"] = ctl
-			if fa := geo.FactionByID(ctl); fa != nil {
-				f.Properties["faction"] = fa.Name
-			}
-			f.Properties["at"] = at.Format(time.RFC3339)
-			keep(f, p.Point.Bound())
+			keep(ogcFeature{id: p.ID, bound: p.Point.Bound(), build: func() *geojson.Feature {
+				f := geojson.NewFeature(p.Point)
+				f.ID = p.ID
+				f.Properties["name"] = p.Name
+				f.Properties["kind"] = string(p.Kind)
+				f.Properties["country"] = p.Country
+				f.Properties["admin1"] = s.Geocoder.GovernorateName(p.Admin1)
+				f.Properties["population"] = p.Population
+				ctl := s.Timeline.Faction(p.Point, at)
+				f.Properties["controller"] = ctl
+				if fa := geo.FactionByID(ctl); fa != nil {
+					f.Properties["faction"] = fa.Name
+				}
+				f.Properties["at"] = at.Format(time.RFC3339)
+				return f
+			}})
 		}
-		sort.SliceStable(out, func(i, j int) bool { return out[i].ID.(string) < out[j].ID.(string) })
+		sort.SliceStable(out, func(i, j int) bool { return out[i].id < out[j].id })
 	}
 	return out, nil
 }
@@ -436,7 +484,14 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		page := all[min(iq.offset, len(all)):min(iq.offset+iq.limit, len(all))]
+		page := make([]json.RawMessage, 0, min(iq.limit, len(all)))
+		for _, f := range all[min(iq.offset, len(all)):min(iq.offset+iq.limit, len(all))] {
+			raw, err := s.encodeFeature(f)
+			if err != nil {
+				return err
+			}
+			page = append(page, raw)
+		}
 		self := baseURL(r) + "/ogc/collections/" + c.id + "/items"
 		pageLink := func(offset int, rel string) link {
 			q := r.URL.Query()
@@ -455,7 +510,7 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 			links = append(links, pageLink(max(0, iq.offset-iq.limit), "prev"))
 		}
 		fc := map[string]any{
-			"type": "FeatureCollection", "features": nonNilFeatures(page), "links": links,
+			"type": "FeatureCollection", "features": page, "links": links,
 			"numberMatched": len(all), "numberReturned": len(page),
 			"timeStamp": time.Now().UTC().Format(time.RFC3339), "attribution": s.Attribution,
 		}
@@ -476,24 +531,12 @@ func queryString(q url.Values) string {
 	return "?" + q.Encode()
 }
 
-func nonNilFeatures(fs []*geojson.Feature) []*geojson.Feature {
-	if fs == nil {
-		return []*geojson.Feature{}
-	}
-	return fs
-}
-
 func encodeCached(v any) (*tile, error) {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(raw)
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-	zw.Write(raw)
-	zw.Close()
-	return &tile{raw: raw, gz: buf.Bytes(), etag: `"` + hex.EncodeToString(sum[:12]) + `"`}, nil
+	return newTile(raw, true), nil
 }
 
 func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) error {
@@ -514,11 +557,11 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, f := range all {
-		if fmt.Sprint(f.ID) != id {
+		if f.id != id {
 			continue
 		}
 		self := baseURL(r) + "/ogc/collections/" + c.id + "/items/" + url.PathEscape(id)
-		b, err := f.MarshalJSON()
+		b, err := s.encodeFeature(f)
 		if err != nil {
 			return err
 		}

@@ -40,6 +40,7 @@ type Server struct {
 	ready        atomic.Bool
 	controlCache sync.Map // geo.Control.State: *controlTemplate
 	tiles        *tileCache
+	features     sync.Map // OGC feature cache key: *cachedFeature
 	router       chi.Router
 }
 

@@ -32,10 +32,46 @@ type TileLayer struct {
 	Fields map[string]string `json:"fields"`
 }
 
-// tile is an encoded tile with its validator and gzipped form.
+// tile is an encoded answer (a tile, a page of features) with its
+// validator; its gzipped form is made on the first request that accepts
+// gzip.
 type tile struct {
-	raw, gz []byte
-	etag    string
+	raw          []byte
+	etag         string
+	compressible bool
+
+	gzOnce sync.Once
+	gz     []byte
+}
+
+func newTile(raw []byte, compressible bool) *tile {
+	t := &tile{raw: raw, compressible: compressible && raw != nil}
+	if raw != nil {
+		sum := sha256.Sum256(raw)
+		t.etag = `"` + hex.EncodeToString(sum[:12]) + `"`
+	}
+	return t
+}
+
+func (t *tile) gzipped() []byte {
+	t.gzOnce.Do(func() {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		zw.Write(t.raw)
+		zw.Close()
+		t.gz = buf.Bytes()
+	})
+	return t.gz
+}
+
+// cost is what a tile counts against the cache's bound: its bytes and,
+// when it may be gzipped, room for that form.
+func (t *tile) cost(key string) int {
+	n := len(t.raw) + len(key) + 64
+	if t.compressible {
+		n += len(t.raw) / 2
+	}
+	return n
 }
 
 // tileCache keeps recent tiles, bounded by their bytes, least recently
@@ -68,7 +104,7 @@ func (c *tileCache) get(key string) (*tile, bool) {
 }
 
 func (c *tileCache) put(key string, t *tile) {
-	n := len(t.raw) + len(t.gz) + len(key) + 64
+	n := t.cost(key)
 	if n > c.max {
 		return
 	}
@@ -84,7 +120,7 @@ func (c *tileCache) put(key string, t *tile) {
 		te := e.Value.(*tileEntry)
 		c.order.Remove(e)
 		delete(c.byKey, te.key)
-		c.size -= len(te.t.raw) + len(te.t.gz) + len(te.key) + 64
+		c.size -= te.t.cost(te.key)
 	}
 }
 
@@ -137,18 +173,7 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, ext, contentT
 		if err != nil {
 			return err
 		}
-		t = &tile{raw: raw}
-		if raw != nil {
-			sum := sha256.Sum256(raw)
-			t.etag = `"` + hex.EncodeToString(sum[:12]) + `"`
-			if compress {
-				var buf bytes.Buffer
-				zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-				zw.Write(raw)
-				zw.Close()
-				t.gz = buf.Bytes()
-			}
-		}
+		t = newTile(raw, compress)
 		s.tiles.put(key, t)
 	}
 	cacheControl(w, canonical)
@@ -175,7 +200,7 @@ func cacheControl(w http.ResponseWriter, canonical bool) {
 func serveBytes(w http.ResponseWriter, r *http.Request, contentType string, t *tile) error {
 	h := w.Header()
 	h.Set("ETag", t.etag)
-	if t.gz != nil {
+	if t.compressible {
 		h.Add("Vary", "Accept-Encoding")
 	}
 	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, t.etag) {
@@ -184,9 +209,9 @@ func serveBytes(w http.ResponseWriter, r *http.Request, contentType string, t *t
 	}
 	h.Set("Content-Type", contentType)
 	body := t.raw
-	if t.gz != nil && acceptsGzip(r) {
+	if t.compressible && acceptsGzip(r) {
 		h.Set("Content-Encoding", "gzip")
-		body = t.gz
+		body = t.gzipped()
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	if r.Method == http.MethodHead {
