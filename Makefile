@@ -45,10 +45,12 @@ test-deps:
 test: inputs vet test-deps
 	$(GO) test -count=1 ./...
 
-# Go benchmarks, then the HTTP load test (wrk over loopback).
+# Go benchmarks, the HTTP load test (wrk over loopback), then frontline
+# against PostGIS side by side (installs postgresql, postgis and wrk).
 bench: inputs build
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem ./...
 	bash bench/http.sh
+	bash bench/postgis.sh
 
 clean:
 	rm -rf bin var
