@@ -15,11 +15,21 @@ export CGO_ENABLED := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT  := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
-.PHONY: all build run test test-deps bench data inputs vet clean
+.PHONY: all build run test test-deps bench data inputs assets vet clean
 
 all: build
 
-build:
+# Leaflet from npm, pinned in package-lock.json, copied where go:embed
+# finds it. Never committed.
+assets: web/vendor/leaflet/leaflet.js
+
+web/vendor/leaflet/leaflet.js: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf web/vendor/leaflet && mkdir -p web/vendor/leaflet
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE web/vendor/leaflet/
+	cp -r node_modules/leaflet/dist/images web/vendor/leaflet/
+
+build: assets
 	$(GO) build -ldflags '$(LDFLAGS)' -o bin/frontline ./cmd/frontline
 
 run: build
@@ -30,19 +40,20 @@ run: build
 inputs:
 	bash data/fetch-inputs.sh
 
-# Regenerate data/gazetteer.tsv and data/boundaries.geojson.
+# Regenerate data/gazetteer.tsv, data/boundaries.geojson and data/basemap.geojson.
 data: inputs
 	$(GO) run ./data/gen -in .cache/inputs -out data
 
-vet:
+vet: assets
 	$(GO) vet ./...
 
 # Outside clients the tests drive: GDAL's ogrinfo reads the OGC API and
-# the vector tiles.
+# the vector tiles; headless Chromium runs the page.
 test-deps:
-	@command -v ogrinfo >/dev/null || { $(APT) update -qq && $(APT) install -y -qq gdal-bin >/dev/null; }
+	@command -v ogrinfo >/dev/null && command -v chromium >/dev/null || { \
+		$(APT) update -qq && $(APT) install -y -qq gdal-bin chromium >/dev/null; }
 
-test: inputs vet test-deps
+test: inputs assets vet test-deps
 	$(GO) test -count=1 ./...
 
 # Go benchmarks, the HTTP load test (wrk over loopback), then frontline
@@ -53,4 +64,4 @@ bench: inputs build
 	bash bench/postgis.sh
 
 clean:
-	rm -rf bin var
+	rm -rf bin var node_modules web/vendor/leaflet

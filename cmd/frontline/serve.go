@@ -85,6 +85,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Server.Tiles = tr
 	m.Server.Territories = tr.Territories
 	m.Server.TileLayers = tileLayers()
+	m.Server.Basemap = func() ([]byte, error) { return basemapJSON(gz) }
 	m.ln, err = net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return err

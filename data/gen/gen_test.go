@@ -25,13 +25,14 @@ func mustGenerate(tb testing.TB) string {
 	for _, p := range []string{
 		filepath.Join(inputsDir, citiesPkg, "dist", "cities500.txt"),
 		filepath.Join(inputsDir, placesPkg, "data", "build.json"),
+		filepath.Join(inputsDir, topoPkg, "dist", "asia_50m.json"),
 	} {
 		if _, err := os.Stat(p); err != nil {
 			tb.Fatalf("inputs missing: run `bash data/fetch-inputs.sh` (%v)", err)
 		}
 	}
 	out := tb.TempDir()
-	if _, err := run(inputsDir, out); err != nil {
+	if _, err := run(inputsDir, out, "../m5.csv"); err != nil {
 		tb.Fatal(err)
 	}
 	return out
@@ -41,7 +42,7 @@ func mustGenerate(tb testing.TB) string {
 // what the generator makes from the pinned inputs.
 func TestCommittedFilesUpToDate(t *testing.T) {
 	out := mustGenerate(t)
-	for _, name := range []string{gazetteerFile, boundariesFile} {
+	for _, name := range []string{gazetteerFile, boundariesFile, basemapFile} {
 		t.Run(name, func(t *testing.T) {
 			got, err := os.ReadFile(filepath.Join(out, name))
 			if err != nil {
@@ -62,7 +63,7 @@ func TestCommittedFilesUpToDate(t *testing.T) {
 // TestDeterministic checks that two runs give the same bytes.
 func TestDeterministic(t *testing.T) {
 	a, b := mustGenerate(t), mustGenerate(t)
-	for _, name := range []string{gazetteerFile, boundariesFile} {
+	for _, name := range []string{gazetteerFile, boundariesFile, basemapFile} {
 		x, err1 := os.ReadFile(filepath.Join(a, name))
 		y, err2 := os.ReadFile(filepath.Join(b, name))
 		if err1 != nil || err2 != nil {

