@@ -118,13 +118,17 @@ func (s *Server) routes() chi.Router {
 
 	r.Get("/healthz", s.healthz)
 	r.Route("/api", func(r chi.Router) {
-		r.Use(middleware.Compress(5, "application/json"))
-		r.Get("/basemap", s.handle(s.basemap))
-		r.Get("/geocode", s.handle(s.geocode))
-		r.Get("/reverse", s.handle(s.reverse))
+		// The point query stays uncompressed: its answers are small and
+		// it is the hot path.
 		r.Get("/controller", s.handle(s.needTimeline(s.controller)))
-		r.Get("/timeline", s.handle(s.needTimeline(s.timeline)))
-		r.Get("/stats", s.handle(s.needTimeline(s.stats)))
+		r.Get("/basemap", s.handle(s.basemap))
+		r.Group(func(r chi.Router) {
+			r.Use(middleware.Compress(5, "application/json", "application/geo+json"))
+			r.Get("/geocode", s.handle(s.geocode))
+			r.Get("/reverse", s.handle(s.reverse))
+			r.Get("/timeline", s.handle(s.needTimeline(s.timeline)))
+			r.Get("/stats", s.handle(s.needTimeline(s.stats)))
+		})
 	})
 	r.Route("/ogc", func(r chi.Router) {
 		r.Get("/", s.handle(s.needOGC(s.ogcLanding)))
