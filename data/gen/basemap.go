@@ -10,7 +10,6 @@ import (
 	"math"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -469,20 +468,7 @@ func writeLines(buf *bytes.Buffer, lines []orb.LineString) {
 	buf.WriteByte('}')
 }
 
-func writeLine(buf *bytes.Buffer, ls orb.LineString) {
-	buf.WriteByte('[')
-	for i, pt := range ls {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.WriteByte('[')
-		buf.WriteString(strconv.FormatFloat(pt[0], 'f', -1, 64))
-		buf.WriteByte(',')
-		buf.WriteString(strconv.FormatFloat(pt[1], 'f', -1, 64))
-		buf.WriteByte(']')
-	}
-	buf.WriteByte(']')
-}
+func writeLine(buf *bytes.Buffer, ls orb.LineString) { writePositions(buf, ls) }
 
 // topology is a decoded TopoJSON topology: its arcs as lines of lon/lat
 // points and its objects still encoded.

@@ -425,17 +425,23 @@ func writePolygon(buf *bytes.Buffer, p orb.Polygon) {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		buf.WriteByte('[')
-		for j, pt := range r {
-			if j > 0 {
-				buf.WriteByte(',')
-			}
-			buf.WriteByte('[')
-			buf.WriteString(strconv.FormatFloat(pt[0], 'f', -1, 64))
+		writePositions(buf, r)
+	}
+	buf.WriteByte(']')
+}
+
+// writePositions writes an array of [lon,lat] positions, each number in
+// its shortest exact form.
+func writePositions(buf *bytes.Buffer, pts []orb.Point) {
+	buf.WriteByte('[')
+	for i, pt := range pts {
+		if i > 0 {
 			buf.WriteByte(',')
-			buf.WriteString(strconv.FormatFloat(pt[1], 'f', -1, 64))
-			buf.WriteByte(']')
 		}
+		buf.WriteByte('[')
+		buf.WriteString(strconv.FormatFloat(pt[0], 'f', -1, 64))
+		buf.WriteByte(',')
+		buf.WriteString(strconv.FormatFloat(pt[1], 'f', -1, 64))
 		buf.WriteByte(']')
 	}
 	buf.WriteByte(']')
