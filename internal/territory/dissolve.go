@@ -12,7 +12,6 @@ import (
 // from the cell sides that face another faction or the outline. Sides
 // are oriented counter-clockwise around their cell, so exteriors come out
 // counter-clockwise and holes clockwise.
-var unclosed int
 
 func (g *Grid) dissolve(faction []uint8, f uint8) orb.MultiPolygon {
 	type seg struct{ a, b orb.Point }
@@ -59,7 +58,6 @@ func (g *Grid) dissolve(faction []uint8, f uint8) orb.MultiPolygon {
 			}
 			if next < 0 {
 				// A cut point that did not meet its twin: close here.
-				unclosed++
 				ring = append(ring, ring[0])
 				break
 			}

@@ -34,7 +34,6 @@ type layerEncoder struct {
 	values   [][]byte
 	strIndex map[string]uint32 // string values, the most common
 	valIndex map[any]uint32
-	geom     []uint32
 	tags     []uint32
 	count    int
 }
