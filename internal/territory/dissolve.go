@@ -12,7 +12,6 @@ import (
 // from the cell sides that face another faction or the outline. Sides
 // are oriented counter-clockwise around their cell, so exteriors come out
 // counter-clockwise and holes clockwise.
-
 func (g *Grid) dissolve(faction []uint8, f uint8) orb.MultiPolygon {
 	type seg struct{ a, b orb.Point }
 	var segs []seg
