@@ -298,6 +298,19 @@ func TestPageInBrowser(t *testing.T) {
 		t.Errorf("search for Deraa flew to %+v", c)
 	}
 
+	// The search put the place in the permalink; the embed code pins the
+	// instant.
+	b.eval(t, &hash, `location.hash`)
+	if !strings.Contains(hash, "place=gn%3A170905") && !strings.Contains(hash, "place=gn:170905") {
+		t.Errorf("permalink after searching Deraa: %s", hash)
+	}
+	b.run(t, chromedp.Click(chromedp.ID("copy-embed")), waitFor(`document.getElementById('embed-code').value.length > 0`))
+	var code string
+	b.eval(t, &code, `document.getElementById('embed-code').value`)
+	if !strings.HasPrefix(code, `<iframe src="`+base+`/?embed=1#t=`) {
+		t.Errorf("embed code: %s", code)
+	}
+
 	// Embed mode: the map and the time control only.
 	b.open(t, base+"/?embed=1#t=2024-12-08T12:00:00Z")
 	var shown map[string]string
