@@ -265,13 +265,8 @@ func (g *Gazetteer) readBoundaries(r io.Reader) error {
 		if p == nil {
 			return fmt.Errorf("outline %q has no gazetteer entry", id)
 		}
-		var shape orb.MultiPolygon
-		switch geom := f.Geometry.(type) {
-		case orb.Polygon:
-			shape = orb.MultiPolygon{geom}
-		case orb.MultiPolygon:
-			shape = geom
-		default:
+		shape, ok := geo.AsMultiPolygon(f.Geometry)
+		if !ok {
 			return fmt.Errorf("outline %q: %s is not a polygon", id, f.Geometry.GeoJSONType())
 		}
 		a := Area{Place: p, Shape: shape, Bound: shape.Bound()}

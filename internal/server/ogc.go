@@ -179,10 +179,7 @@ func parseDatetime(v string) (timeFilter, error) {
 		return timeFilter{}, nil
 	}
 	one := func(s string) (time.Time, error) {
-		if t, err := time.Parse(time.RFC3339, s); err == nil {
-			return t.UTC(), nil
-		}
-		if t, err := time.Parse(time.DateOnly, s); err == nil {
+		if t, err := geo.ParseTime(s); err == nil {
 			return t, nil
 		}
 		return time.Time{}, geo.Errorf(geo.EINVALID,

@@ -110,10 +110,7 @@ func ParseInstant(v, name string, now time.Time) (time.Time, error) {
 	if v == "" {
 		return now.UTC(), nil
 	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t.UTC(), nil
-	}
-	if t, err := time.Parse(time.DateOnly, v); err == nil {
+	if t, err := geo.ParseTime(v); err == nil {
 		return t, nil
 	}
 	return time.Time{}, geo.Errorf(geo.EINVALID,

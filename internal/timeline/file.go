@@ -89,7 +89,7 @@ func parse(b []byte) (*geo.Change, error) {
 		return nil, geo.Errorf(geo.EINVALID, `each line must be a GeoJSON Feature with properties`)
 	}
 	p := f.Properties
-	at, err := parseTime(p.At)
+	at, err := geo.ParseTime(p.At)
 	if err != nil {
 		return nil, geo.Errorf(geo.EINVALID, "change %s: at: %v", f.ID, err)
 	}
@@ -98,14 +98,12 @@ func parse(b []byte) (*geo.Change, error) {
 		Precision: geo.Precision(p.Precision), Status: geo.Status(p.Status), Summary: strings.TrimSpace(p.Summary),
 	}
 	if f.Geometry != nil {
-		switch g := f.Geometry.Geometry().(type) {
-		case orb.Polygon:
-			c.Shape = orb.MultiPolygon{g}
-		case orb.MultiPolygon:
-			c.Shape = g
-		default:
-			return nil, geo.Errorf(geo.EINVALID, "change %s: an area must be a Polygon or MultiPolygon, not %s", f.ID, g.GeoJSONType())
+		shape, ok := geo.AsMultiPolygon(f.Geometry.Geometry())
+		if !ok {
+			return nil, geo.Errorf(geo.EINVALID, "change %s: an area must be a Polygon or MultiPolygon, not %s", f.ID,
+				f.Geometry.Geometry().GeoJSONType())
 		}
+		c.Shape = shape
 		if c.Area == "" {
 			return nil, geo.Errorf(geo.EINVALID, "change %s: a polygon needs an area id in properties.area", f.ID)
 		}
@@ -120,7 +118,7 @@ func parse(b []byte) (*geo.Change, error) {
 	for _, s := range p.Sources {
 		src := geo.Source{Outlet: strings.TrimSpace(s.Outlet), URL: strings.TrimSpace(s.URL), Quote: strings.TrimSpace(s.Quote)}
 		if s.Published != "" {
-			if src.Published, err = parseTime(s.Published); err != nil {
+			if src.Published, err = geo.ParseTime(s.Published); err != nil {
 				return nil, geo.Errorf(geo.EINVALID, "change %s: source %q: published: %v", f.ID, s.Outlet, err)
 			}
 		}
@@ -148,17 +146,6 @@ func ReadFS(fsys fs.FS, names ...string) ([]*geo.Change, error) {
 		all = append(all, cs...)
 	}
 	return all, nil
-}
-
-// parseTime accepts RFC 3339 or a date, meaning 00:00 UTC.
-func parseTime(s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
-	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("%q is neither RFC 3339 (2024-12-05T10:00:00Z) nor a date (2024-12-05)", s)
 }
 
 // Write writes changes in the file format, one line each.

@@ -183,12 +183,7 @@ func (db *DB) Changes(ctx context.Context) ([]*geo.Change, error) {
 			if err != nil {
 				return nil, fmt.Errorf("sqlite: change %s shape: %w", c.ID, err)
 			}
-			switch s := g.Geometry().(type) {
-			case orb.Polygon:
-				c.Shape = orb.MultiPolygon{s}
-			case orb.MultiPolygon:
-				c.Shape = s
-			}
+			c.Shape, _ = geo.AsMultiPolygon(g.Geometry())
 		}
 		out = append(out, &c)
 		byID[c.ID] = &c
@@ -316,12 +311,7 @@ func (db *DB) Territories(ctx context.Context, keyframe int) ([]geo.Territory, e
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: territory %d %s: %w", keyframe, t.Faction, err)
 		}
-		switch s := g.(type) {
-		case orb.MultiPolygon:
-			t.Shape = s
-		case orb.Polygon:
-			t.Shape = orb.MultiPolygon{s}
-		}
+		t.Shape, _ = geo.AsMultiPolygon(g)
 		out = append(out, t)
 	}
 	return out, rows.Err()
