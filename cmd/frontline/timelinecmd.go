@@ -23,16 +23,8 @@ import (
 // openModel opens the database at path, filling it on first use, and the
 // territory model of its changes.
 func openModel(ctx context.Context, path string, logger *slog.Logger) (*sqlite.DB, *geocode.Gazetteer, *territory.Model, error) {
-	gz, err := geocode.LoadGazetteer(data.FS)
+	db, gz, err := openFilled(ctx, path, logger)
 	if err != nil {
-		return nil, nil, nil, err
-	}
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if err := fillDatabase(ctx, db, gz, logger); err != nil {
-		db.Close()
 		return nil, nil, nil, err
 	}
 	m, err := loadTerritory(ctx, db, gz, logger)
@@ -41,6 +33,23 @@ func openModel(ctx context.Context, path string, logger *slog.Logger) (*sqlite.D
 		return nil, nil, nil, err
 	}
 	return db, gz, m, nil
+}
+
+// openFilled opens the database at path, filling it on first use.
+func openFilled(ctx context.Context, path string, logger *slog.Logger) (*sqlite.DB, *geocode.Gazetteer, error) {
+	gz, err := geocode.LoadGazetteer(data.FS)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := fillDatabase(ctx, db, gz, logger); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, gz, nil
 }
 
 // runImport adds the changes in a GeoJSON-lines file, all or none, and
@@ -65,7 +74,8 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	db, gz, _, err := openModel(ctx, *dbPath, logger)
+	// The territory is built once, after the import, not also before it.
+	db, gz, err := openFilled(ctx, *dbPath, logger)
 	if err != nil {
 		return err
 	}
