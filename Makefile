@@ -15,7 +15,7 @@ export CGO_ENABLED := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT  := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
-.PHONY: all build run test test-deps bench data inputs assets vet clean
+.PHONY: all build run test test-deps bench bench-compare data inputs assets vet clean
 
 all: build
 
@@ -62,6 +62,11 @@ bench: inputs build
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem ./...
 	bash bench/http.sh
 	bash bench/postgis.sh
+
+# A base revision (BASE, default 996e60b) against the working tree, side
+# by side in one run: point query, cold z7 tile, /api/controller over HTTP.
+bench-compare:
+	bash bench/compare.sh
 
 clean:
 	rm -rf bin var node_modules web/vendor/leaflet

@@ -1,7 +1,9 @@
 package geo
 
 import (
+	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -90,8 +92,22 @@ func (c *Change) Validate() error {
 		if s.Outlet == "" {
 			return Errorf(EINVALID, "change %s: source %d has no outlet", c.ID, i+1)
 		}
+		if s.URL != "" && !IsWebURL(s.URL) {
+			return Errorf(EINVALID, "change %s: source %d: the URL must be an http or https address, got %q", c.ID, i+1, s.URL)
+		}
 	}
 	return nil
+}
+
+// IsWebURL reports whether s is an absolute http or https URL with a
+// host: the only links a source may carry, since readers click them.
+func IsWebURL(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	scheme := strings.ToLower(u.Scheme)
+	return scheme == "http" || scheme == "https"
 }
 
 // SortChanges orders changes by instant, then id, the order in which they

@@ -105,6 +105,13 @@ func message(err error) string {
 	return err.Error()
 }
 
+// dbFlag declares --db, the store's location, shared by every command
+// that reads or writes the timeline.
+func dbFlag(fs *flag.FlagSet, p *string) {
+	fs.StringVar(p, "db", envOr("FRONTLINE_DB", "frontline.db"),
+		"where the data are kept: a SQLite file, created and filled on first use (env FRONTLINE_DB)")
+}
+
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("frontline "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -56,11 +56,11 @@ func TestServeFillsThenReusesDatabase(t *testing.T) {
 	if !strings.Contains(logs.String(), "database filled") {
 		t.Fatalf("first start did not fill the database: %s", logs.String())
 	}
-	n, err := m.DB.CountPlaces(context.Background())
+	n, err := m.Store.CountPlaces(context.Background())
 	if err != nil || n < 3000 {
 		t.Fatalf("places in database: %d, %v", n, err)
 	}
-	p, err := m.DB.PlaceByID(context.Background(), "fl:sednaya-prison")
+	p, err := m.Store.Place(context.Background(), "fl:sednaya-prison")
 	if err != nil || p.Kind != "prison" {
 		t.Fatalf("prison: %+v, %v", p, err)
 	}
@@ -89,8 +89,8 @@ func TestGeocodeCommandMatchesAPI(t *testing.T) {
 	var fc struct {
 		Features []json.RawMessage `json:"features"`
 	}
-	if err := json.Unmarshal(body, &fc); err != nil {
-		t.Fatal(err)
+	if err := json.Unmarshal(body, &fc); err != nil || len(fc.Features) == 0 {
+		t.Fatalf("API answer: %v: %s", err, body)
 	}
 	var out, errb bytes.Buffer
 	if code := run(context.Background(), []string{"geocode", "Hamah"}, &out, &errb); code != 0 {
@@ -102,8 +102,12 @@ func TestGeocodeCommandMatchesAPI(t *testing.T) {
 	}
 	for i, l := range lines {
 		var a, b any
-		json.Unmarshal([]byte(l), &a)
-		json.Unmarshal(fc.Features[i], &b)
+		if err := json.Unmarshal([]byte(l), &a); err != nil {
+			t.Fatalf("CLI line %d: %v: %s", i, err, l)
+		}
+		if err := json.Unmarshal(fc.Features[i], &b); err != nil {
+			t.Fatalf("API feature %d: %v: %s", i, err, fc.Features[i])
+		}
 		aj, _ := json.Marshal(a)
 		bj, _ := json.Marshal(b)
 		if !bytes.Equal(aj, bj) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"frontline/geo"
+
+	cdpfetch "github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -20,7 +25,8 @@ import (
 )
 
 // browser drives the page in a real headless Chromium and records what
-// it asks for and what it complains about.
+// it asks for and what it complains about. The page is opened with
+// ?test=1, which gives it the read-only test hook window.frontlineTest.
 type browser struct {
 	ctx      context.Context
 	mu       sync.Mutex
@@ -54,6 +60,10 @@ func newBrowser(t *testing.T, width, height int) *browser {
 		switch ev := ev.(type) {
 		case *network.EventRequestWillBeSent:
 			b.requests = append(b.requests, ev.Request.URL)
+		case *network.EventResponseReceived:
+			if ev.Response.Status >= 400 {
+				b.problems = append(b.problems, fmt.Sprintf("HTTP %d for %s", ev.Response.Status, ev.Response.URL))
+			}
 		case *network.EventLoadingFinished:
 			b.bytes[ev.RequestID] = ev.EncodedDataLength
 		case *runtime.EventConsoleAPICalled:
@@ -89,10 +99,11 @@ func (b *browser) run(t *testing.T, actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
-// evaluate runs a JavaScript expression in the page and decodes its value.
-func evaluate[T any](t *testing.T, b *browser, expr string) T {
+// evaluate runs a JavaScript expression in the page and decodes its value;
+// with chromedp.EvalAwaitPromise, the value a promise resolves to.
+func evaluate[T any](t *testing.T, b *browser, expr string, opts ...chromedp.EvaluateOption) T {
 	t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr))
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr, opts...))
 	if err != nil {
 		t.Fatalf("%s: %v", expr, err)
 	}
@@ -100,9 +111,9 @@ func evaluate[T any](t *testing.T, b *browser, expr string) T {
 }
 
 // eval runs a JavaScript expression and decodes its value into out.
-func (b *browser) eval(t *testing.T, out any, expr string) {
+func (b *browser) eval(t *testing.T, out any, expr string, opts ...chromedp.EvaluateOption) {
 	t.Helper()
-	v := evaluate[any](t, b, expr)
+	v := evaluate[any](t, b, expr, opts...)
 	raw, err := json.Marshal(v)
 	if err != nil {
 		t.Fatal(err)
@@ -120,11 +131,18 @@ func do(expr string) chromedp.Action[chromedp.Void] {
 	})
 }
 
-// open loads a URL and waits until the page has drawn its first keyframe.
+// opened is true once the page has started and drawn its first keyframe.
+const opened = `document.body.dataset.ready === '1' && window.frontlineTest.shownKeyframe >= 0`
+
+// open loads a URL (with ?test=1) and waits until the page has drawn its
+// first keyframe.
 func (b *browser) open(t *testing.T, url string) {
 	t.Helper()
-	b.run(t, chromedp.Navigate(url), waitFor(`document.body.dataset.ready === '1' && window.frontline.shownKeyframe >= 0`))
+	b.run(t, chromedp.Navigate(url), waitFor(opened))
 }
+
+// settled is true once the keyframe in force is the one drawn.
+const settled = `window.frontlineTest.shownKeyframe === window.frontlineTest.k`
 
 func waitFor(expr string) chromedp.Action[chromedp.Void] {
 	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(20*time.Millisecond))
@@ -140,7 +158,7 @@ func (b *browser) setInstant(t *testing.T, iso string) {
 	t.Helper()
 	b.run(t, do(fmt.Sprintf(`const s = document.getElementById('slider');
 		s.value = String(Date.parse(%q)); s.dispatchEvent(new Event('input', {bubbles: true}))`, iso)),
-		waitFor(`window.frontline.shownKeyframe === window.frontline.k`))
+		waitFor(settled))
 }
 
 func screenshotDir(t *testing.T) string {
@@ -160,8 +178,8 @@ func TestPageInBrowser(t *testing.T) {
 	b := newBrowser(t, 1280, 820)
 
 	// First load, with an empty cache: what it weighs on the wire.
-	b.open(t, base+"/#t=2024-11-26T00:00:00Z&z=7&lat=35.00&lon=38.50")
-	b.run(t, waitFor(`window.frontline.layers.size >= 2`), chromedp.Sleep(300*time.Millisecond))
+	b.open(t, base+"/?test=1#t=2024-11-26T00:00:00Z&z=7&lat=35.00&lon=38.50")
+	b.run(t, waitFor(`window.frontlineTest.cachedLayers >= 2`), chromedp.Sleep(300*time.Millisecond))
 	b.mu.Lock()
 	var weight float64
 	for _, n := range b.bytes {
@@ -176,8 +194,54 @@ func TestPageInBrowser(t *testing.T) {
 	if got := b.text(t, "#when"); got != "26 Nov 2024, 00:00 UTC" {
 		t.Errorf("date shown at start: %q", got)
 	}
+	// The browser finds the favicon; the slider's range and the chart's
+	// dates come from the timeline.
+	var page struct {
+		Icon, IconType       string
+		IconOK               bool
+		Min, Max, Start, End float64
+		Ticks                []string
+	}
+	b.eval(t, &page, `(async () => {
+		const icon = document.querySelector('link[rel=icon]'), res = await fetch(icon.href);
+		const tl = await (await fetch('/api/timeline')).json(), s = document.getElementById('slider');
+		return {Icon: new URL(icon.href).pathname, IconType: res.headers.get('content-type') || '', IconOK: res.ok,
+			Min: Number(s.min), Max: Number(s.max), Start: Date.parse(tl.start), End: Date.parse(tl.end),
+			Ticks: [...document.querySelectorAll('#chart svg text')].map((e) => e.textContent)};
+	})()`, chromedp.EvalAwaitPromise)
+	if page.Icon != "/favicon.svg" || !page.IconOK || !strings.HasPrefix(page.IconType, "image/svg+xml") {
+		t.Errorf("favicon: %s, ok %v, %s", page.Icon, page.IconOK, page.IconType)
+	}
+	if page.Min != page.Start || page.Max != page.End-3600e3 {
+		t.Errorf("slider from %v to %v; the timeline runs from %v to %v", page.Min, page.Max, page.Start, page.End)
+	}
+	if first := time.UnixMilli(int64(page.Start)).UTC().Format("2 Jan"); len(page.Ticks) < 3 || len(page.Ticks) > 6 || page.Ticks[0] != first {
+		t.Errorf("chart dates %q for a timeline from %s", page.Ticks, first)
+	}
+
+	// Asking again for an unchanged snapshot reloads nothing; once the
+	// service names versions, the timeline is revalidated (a 304).
+	var again struct {
+		Changed    bool
+		Version    string
+		Sent, Body float64
+		Stats      int
+	}
+	b.eval(t, &again, `window.frontlineTest.refresh().then((r) => {
+		const all = performance.getEntriesByType('resource'), path = (e) => new URL(e.name).pathname;
+		const tl = all.filter((e) => path(e) === '/api/timeline').at(-1);
+		return {Changed: r.changed, Version: r.version, Sent: tl.transferSize, Body: tl.encodedBodySize,
+			Stats: all.filter((e) => path(e) === '/api/stats').length};
+	})`, chromedp.EvalAwaitPromise)
+	if again.Changed || again.Stats != 1 {
+		t.Errorf("refresh of an unchanged snapshot: %+v", again)
+	}
+	if again.Version != "" && again.Sent >= again.Body {
+		t.Errorf("the timeline of snapshot %s was sent again in full (%v bytes), not revalidated", again.Version, again.Sent)
+	}
+
 	var start map[string]float64
-	b.eval(t, &start, `window.frontline.shownAreas`)
+	b.eval(t, &start, `window.frontlineTest.shownAreas`)
 	shot := func(name string) {
 		b.run(t, chromedp.Sleep(200*time.Millisecond))
 		png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
@@ -220,7 +284,7 @@ func TestPageInBrowser(t *testing.T) {
 	// The map changes: far less government ground on 9 Dec.
 	b.setInstant(t, "2024-12-09T00:00:00Z")
 	var dec9 map[string]float64
-	b.eval(t, &dec9, `window.frontline.shownAreas`)
+	b.eval(t, &dec9, `window.frontlineTest.shownAreas`)
 	if dec9["government"] >= start["government"]/2 || dec9["hts"] <= start["hts"] {
 		t.Errorf("areas on 26 Nov %v, on 9 Dec %v", start, dec9)
 	}
@@ -228,15 +292,17 @@ func TestPageInBrowser(t *testing.T) {
 
 	// Switching between keyframes already fetched: measured, reported.
 	// The arrow keys step from change to change, as a user would press them.
-	b.run(t, do(`window.frontline.switchTimes = []; document.activeElement.blur()`))
+	var switches int
+	b.eval(t, &switches, `window.frontlineTest.switchTimes.length`)
+	b.run(t, do(`document.activeElement.blur()`))
 	for i := 0; i < 12; i++ {
 		var t0 float64
-		b.eval(t, &t0, `window.frontline.t`)
-		b.run(t, chromedp.KeyEvent(kb.ArrowLeft), waitFor(fmt.Sprintf(
-			`window.frontline.t < %f && window.frontline.t === window.frontline.keyframes[window.frontline.k].at && window.frontline.shownKeyframe === window.frontline.k`, t0)))
+		b.eval(t, &t0, `window.frontlineTest.t`)
+		b.run(t, chromedp.KeyEvent(kb.ArrowLeft), waitFor(fmt.Sprintf(`(() => { const f = window.frontlineTest;
+			return f.t < %f && f.t === f.keyframes[f.k] && f.shownKeyframe === f.k; })()`, t0)))
 	}
 	var times []float64
-	b.eval(t, &times, `window.frontline.switchTimes`)
+	b.eval(t, &times, fmt.Sprintf(`window.frontlineTest.switchTimes.slice(%d)`, switches))
 	sort.Float64s(times)
 	if len(times) > 0 {
 		t.Logf("keyframe switch in the browser: median %.1f ms, worst %.1f ms over %d switches",
@@ -248,21 +314,19 @@ func TestPageInBrowser(t *testing.T) {
 	}
 
 	// A permalink restores the instant and the view.
-	b.run(t, chromedp.Navigate(base+"/#t=2024-12-01T00:00:00Z&z=10&lat=36.20&lon=37.10"),
-		waitFor(`document.body.dataset.ready === '1' && window.frontline.shownKeyframe >= 0`))
+	b.run(t, chromedp.Navigate(base+"/?test=1#t=2024-12-01T00:00:00Z&z=10&lat=36.20&lon=37.10"), waitFor(opened))
 	if got := b.text(t, "#when"); got != "1 Dec 2024, 00:00 UTC" {
 		t.Errorf("permalink instant: %q", got)
 	}
 	var view struct{ Z, Lat, Lon float64 }
-	b.eval(t, &view, `(() => { const c = window.frontline.map.getCenter(); return {Z: window.frontline.map.getZoom(), Lat: c.lat, Lon: c.lng}; })()`)
+	b.eval(t, &view, `(() => { const v = window.frontlineTest.view; return {Z: v.zoom, Lat: v.lat, Lon: v.lon}; })()`)
 	if view.Z != 10 || view.Lat < 36.19 || view.Lat > 36.21 || view.Lon < 37.09 || view.Lon > 37.11 {
 		t.Errorf("permalink view: %+v", view)
 	}
 
 	// A click on Aleppo on 1 Dec: the HTS-led faction, with since and sources.
 	var pt struct{ X, Y float64 }
-	b.eval(t, &pt, `(() => { const p = window.frontline.map.latLngToContainerPoint([36.19, 37.14]);
-		const r = document.getElementById('map').getBoundingClientRect(); return {X: p.x + r.left, Y: p.y + r.top}; })()`)
+	b.eval(t, &pt, `(() => { const p = window.frontlineTest.pagePoint(36.19, 37.14); return {X: p.x, Y: p.y}; })()`)
 	b.run(t, chromedp.MouseClickXY(pt.X, pt.Y), waitFor(`!!document.querySelector('.leaflet-popup .popup[data-controller]')`))
 	if got := b.text(t, ".leaflet-popup .popup"); !strings.Contains(got, "HTS-led") || !strings.Contains(got, "Held since") {
 		t.Errorf("popup on Aleppo, 1 Dec: %q", got)
@@ -272,18 +336,18 @@ func TestPageInBrowser(t *testing.T) {
 	b.run(t, chromedp.Click(chromedp.CSS(`#events li.claimed`)), chromedp.Sleep(100*time.Millisecond))
 	var evAt, tNow string
 	b.eval(t, &evAt, `document.querySelector('#events li.claimed').dataset.at`)
-	b.eval(t, &tNow, `new Date(window.frontline.t).toISOString().replace('.000Z', 'Z')`)
+	b.eval(t, &tNow, `new Date(window.frontlineTest.t).toISOString().replace('.000Z', 'Z')`)
 	if evAt != tNow {
 		t.Errorf("clicked an event at %s, the instant is %s", evAt, tNow)
 	}
 
 	// Play advances the clock; space pauses.
 	var before, after float64
-	b.eval(t, &before, `window.frontline.t`)
+	b.eval(t, &before, `window.frontlineTest.t`)
 	b.run(t, chromedp.Click(chromedp.ID("play")), chromedp.Sleep(1200*time.Millisecond))
-	b.eval(t, &after, `window.frontline.t`)
+	b.eval(t, &after, `window.frontlineTest.t`)
 	b.run(t, do(`document.activeElement.blur()`), chromedp.KeyEvent(" "), chromedp.Sleep(50*time.Millisecond))
-	playing := evaluate[bool](t, b, `window.frontline.playing`)
+	playing := evaluate[bool](t, b, `window.frontlineTest.playing`)
 	if after <= before || playing {
 		t.Errorf("play: t from %v to %v; still playing after space: %v", before, after, playing)
 	}
@@ -293,7 +357,7 @@ func TestPageInBrowser(t *testing.T) {
 		waitFor(`document.getElementById('search-status').textContent.length > 1 && document.getElementById('search-status').textContent !== '…'`),
 		chromedp.Sleep(1200*time.Millisecond))
 	var c struct{ Lat, Lon float64 }
-	b.eval(t, &c, `(() => { const c = window.frontline.map.getCenter(); return {Lat: c.lat, Lon: c.lng}; })()`)
+	b.eval(t, &c, `(() => { const v = window.frontlineTest.view; return {Lat: v.lat, Lon: v.lon}; })()`)
 	if c.Lat < 32.5 || c.Lat > 32.75 || c.Lon < 36.0 || c.Lon > 36.2 {
 		t.Errorf("search for Deraa flew to %+v", c)
 	}
@@ -311,8 +375,15 @@ func TestPageInBrowser(t *testing.T) {
 		t.Errorf("embed code: %s", code)
 	}
 
+	// Without ?test=1 the page exposes nothing of its state.
+	b.run(t, chromedp.Navigate(base+"/#t=2024-12-03T00:00:00Z"),
+		waitFor(`document.body.dataset.ready === '1' && document.body.dataset.keyframe !== undefined`))
+	if exposed := evaluate[bool](t, b, `'frontlineTest' in window || 'frontline' in window`); exposed {
+		t.Error("the page exposes its state without ?test=1")
+	}
+
 	// Embed mode: the map and the time control only.
-	b.open(t, base+"/?embed=1#t=2024-12-08T12:00:00Z")
+	b.open(t, base+"/?embed=1&test=1#t=2024-12-08T12:00:00Z")
 	var shown map[string]string
 	b.eval(t, &shown, `Object.fromEntries(['header', '#side', '#map', '#timebar'].map((s) => [s, getComputedStyle(document.querySelector(s)).display]))`)
 	if shown["header"] != "none" || shown["#side"] != "none" || shown["#map"] == "none" || shown["#timebar"] == "none" {
@@ -339,7 +410,7 @@ func TestPageInBrowser(t *testing.T) {
 func TestPageOnAPhone(t *testing.T) {
 	m := MustRun(t, filepath.Join(t.TempDir(), "f.db"), nil)
 	b := newBrowser(t, 390, 844)
-	b.open(t, "http://"+m.Addr()+"/#t=2024-12-07T12:00:00Z")
+	b.open(t, "http://"+m.Addr()+"/?test=1#t=2024-12-07T12:00:00Z")
 	var r struct {
 		Overflow       bool
 		MapH, TimebarH float64
@@ -360,4 +431,303 @@ func TestPageOnAPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(screenshotDir(t), "phone-2024-12-07.png"), png, 0o644)
+}
+
+// snapshots stands in for a service that publishes new data snapshots:
+// the browser's requests for /api/timeline are answered with the real
+// timeline, given the version named here and changed by edit; the
+// requests for control polygons go to the service without their v (the
+// version is made up), and are recorded as the page asked for them.
+type snapshots struct {
+	mu      sync.Mutex
+	version string
+	edit    func(tl map[string]any)
+	items   []string // the polygon URLs the page asked for, in order
+}
+
+func (s *snapshots) set(version string, edit func(tl map[string]any)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.version, s.edit = version, edit
+}
+
+func (s *snapshots) itemURLs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.items...)
+}
+
+// intercept starts answering for s; call it before the page opens.
+func (b *browser) intercept(t *testing.T, s *snapshots) {
+	t.Helper()
+	err := chromedp.Listen(b.ctx, func(ev any) {
+		if ev, ok := ev.(*cdpfetch.EventRequestPaused); ok {
+			go s.answer(b.ctx, ev)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = chromedp.Call(b.ctx, cdpfetch.Enable, cdpfetch.EnableParams{Patterns: []*cdpfetch.RequestPattern{
+		{URLPattern: "*/api/timeline*"}, {URLPattern: "*/ogc/collections/control/items*"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (s *snapshots) answer(ctx context.Context, ev *cdpfetch.EventRequestPaused) {
+	u, err := url.Parse(ev.Request.URL)
+	if err != nil {
+		chromedp.Call(ctx, cdpfetch.FailRequest, cdpfetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonFailed})
+		return
+	}
+	if u.Path != "/api/timeline" {
+		q := u.Query()
+		q.Del("v")
+		u.RawQuery = q.Encode()
+		s.mu.Lock()
+		s.items = append(s.items, ev.Request.URL)
+		s.mu.Unlock()
+		chromedp.Call(ctx, cdpfetch.ContinueRequest, cdpfetch.ContinueRequestParams{RequestID: ev.RequestID, URL: u.String()})
+		return
+	}
+	fail := func() {
+		chromedp.Call(ctx, cdpfetch.FailRequest, cdpfetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonFailed})
+	}
+	res, err := http.Get(ev.Request.URL)
+	if err != nil {
+		fail()
+		return
+	}
+	defer res.Body.Close()
+	var tl map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&tl); err != nil {
+		fail()
+		return
+	}
+	s.mu.Lock()
+	tl["version"] = s.version
+	if s.edit != nil {
+		s.edit(tl)
+	}
+	s.mu.Unlock()
+	body, _ := json.Marshal(tl)
+	chromedp.Call(ctx, cdpfetch.FulfillRequest, cdpfetch.FulfillRequestParams{RequestID: ev.RequestID, ResponseCode: 200,
+		ResponseHeaders: []*cdpfetch.HeaderEntry{{Name: "Content-Type", Value: "application/json"}}, Body: body})
+}
+
+// When the service names a new snapshot, the page loads it and redraws
+// the instant it shows; its polygon URLs and cache follow the version.
+// Sources whose URL is not a web address are shown as plain text.
+func TestPageFollowsSnapshots(t *testing.T) {
+	m := MustRun(t, filepath.Join(t.TempDir(), "f.db"), nil)
+	base := "http://" + m.Addr()
+	b := newBrowser(t, 1280, 820)
+	snap := &snapshots{version: "snap-1"}
+	b.intercept(t, snap)
+	b.open(t, base+"/?test=1#t=2024-12-05T10:00:00Z")
+	b.run(t, waitFor(`window.frontlineTest.cachedLayers >= 3`))
+
+	type pageState struct {
+		Version    string
+		T          float64
+		K          int
+		Shown      int
+		Keyframes  []float64
+		Changes    int
+		Areas      map[string]float64
+		CacheKeys  []string
+		When       string
+		Range      string
+		SliderMin  float64
+		SliderMax  float64
+		FirstTick  string
+		StatsAsked int
+	}
+	state := func() pageState {
+		var s pageState
+		b.eval(t, &s, `(() => { const f = window.frontlineTest;
+			return {Version: f.version, T: f.t, K: f.k, Shown: f.shownKeyframe, Keyframes: f.keyframes,
+				Changes: f.changes, Areas: f.shownAreas, CacheKeys: f.cachedLayerKeys,
+				When: document.getElementById('when').textContent, Range: document.getElementById('range').textContent,
+				SliderMin: Number(document.getElementById('slider').min), SliderMax: Number(document.getElementById('slider').max),
+				FirstTick: (document.querySelector('#chart svg text') || {}).textContent || '',
+				StatsAsked: performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname === '/api/stats').length}; })()`)
+		return s
+	}
+	refresh := func() (r struct{ Changed bool }) {
+		b.eval(t, &r, `window.frontlineTest.refresh().then((r) => ({Changed: r.changed}))`, chromedp.EvalAwaitPromise)
+		return r
+	}
+	keyed := func(s pageState, version string) {
+		t.Helper()
+		for _, k := range s.CacheKeys {
+			if !strings.HasPrefix(k, version+" ") {
+				t.Errorf("layer %q cached with snapshot %s", k, version)
+			}
+		}
+	}
+	asked := func(version string, at float64) bool {
+		want := "v=" + version
+		dt := "datetime=" + time.UnixMilli(int64(at)).UTC().Format(time.RFC3339)
+		for _, u := range snap.itemURLs() {
+			if strings.Contains(u, want) && strings.Contains(u, dt) {
+				return true
+			}
+		}
+		return false
+	}
+
+	s1 := state()
+	if s1.Version != "snap-1" || s1.Shown != s1.K || s1.When != "5 Dec 2024, 10:00 UTC" {
+		t.Fatalf("first snapshot: %+v", s1)
+	}
+	keyed(s1, "snap-1")
+	for _, u := range snap.itemURLs() {
+		if !strings.Contains(u, "&v=snap-1") {
+			t.Errorf("polygons asked for without the version: %s", u)
+		}
+	}
+
+	// The same version again: nothing is loaded again.
+	if r := refresh(); r.Changed {
+		t.Error("an unchanged version reloaded the page's data")
+	}
+	if s := state(); s.StatsAsked != s1.StatsAsked || s.Version != "snap-1" {
+		t.Errorf("after an unchanged refresh: %+v", s)
+	}
+
+	// A new snapshot: a shorter timeline without its last keyframe, and a
+	// change whose sources are not what they should be.
+	var evil string
+	snap.set("snap-2", func(tl map[string]any) {
+		tl["start"], tl["end"] = "2024-11-27T00:00:00Z", "2024-12-12T00:00:00Z"
+		kfs := tl["keyframes"].([]any)
+		tl["keyframes"] = kfs[:len(kfs)-1]
+		for _, kf := range kfs[1:] {
+			for _, c := range kf.(map[string]any)["changes"].([]any) {
+				c := c.(map[string]any)
+				if _, ok := c["point"]; ok && evil == "" {
+					evil = c["id"].(string)
+					c["sources"] = []any{
+						map[string]any{"outlet": `<img src=x onerror=alert(1)>Evil`, "url": "javascript:alert(1)", "published": "2024-12-01T00:00:00Z", "quote": ""},
+						map[string]any{"outlet": "Relative", "url": "/ogc", "published": "0001-01-01T00:00:00Z", "quote": ""},
+						map[string]any{"outlet": "Good", "url": "https://example.org/report", "published": "0001-01-01T00:00:00Z", "quote": "<b>quoted</b>"},
+					}
+				}
+			}
+		}
+	})
+	refresh() // the page's own check, every 15 s, may have come first
+	s2 := state()
+	k := -1
+	for i, at := range s2.Keyframes {
+		if at <= s2.T {
+			k = i
+		}
+	}
+	if s2.Version != "snap-2" || s2.T != s1.T || s2.K != k || s2.Shown != s2.K || s2.When != s1.When {
+		t.Errorf("after the new snapshot: %+v, before %+v", s2, s1)
+	}
+	if len(s2.Keyframes) != len(s1.Keyframes)-1 || s2.Changes >= s1.Changes || s2.StatsAsked <= s1.StatsAsked {
+		t.Errorf("new snapshot: %d keyframes, %d changes, stats asked %d times; before %d, %d, %d",
+			len(s2.Keyframes), s2.Changes, s2.StatsAsked, len(s1.Keyframes), s1.Changes, s1.StatsAsked)
+	}
+	if fmt.Sprint(s2.Areas) != fmt.Sprint(s1.Areas) {
+		t.Errorf("areas drawn: %v, before %v", s2.Areas, s1.Areas)
+	}
+	keyed(s2, "snap-2")
+	if !asked("snap-2", s2.Keyframes[s2.K]) {
+		t.Errorf("the keyframe in force was not asked for as snap-2: %v", snap.itemURLs())
+	}
+	start := float64(time.Date(2024, 11, 27, 0, 0, 0, 0, time.UTC).UnixMilli())
+	end := float64(time.Date(2024, 12, 12, 0, 0, 0, 0, time.UTC).UnixMilli())
+	if s2.SliderMin != start || s2.SliderMax != end-3600e3 || s2.FirstTick != "27 Nov" || s2.Range != ", 27 Nov – 11 Dec 2024" {
+		t.Errorf("the new span: slider %v to %v, chart from %q, header %q", s2.SliderMin, s2.SliderMax, s2.FirstTick, s2.Range)
+	}
+
+	// The change's popup: no link but to a web address, nothing unescaped.
+	b.run(t, do(fmt.Sprintf(`document.getElementById(%q).click()`, "ev-"+evil)),
+		waitFor(`!!document.querySelector('.leaflet-popup .popup h3')`))
+	var popup struct {
+		Links []string
+		Text  string
+		Tags  int
+	}
+	b.eval(t, &popup, `(() => { const p = document.querySelector('.leaflet-popup .popup');
+		return {Links: [...p.querySelectorAll('a')].map((a) => a.getAttribute('href')), Text: p.textContent,
+			Tags: p.querySelectorAll('img, blockquote *').length}; })()`)
+	if len(popup.Links) != 1 || popup.Links[0] != "https://example.org/report" || popup.Tags != 0 ||
+		!strings.Contains(popup.Text, "<img src=x onerror=alert(1)>Evil") || !strings.Contains(popup.Text, "Relative") {
+		t.Errorf("popup of %s: %+v", evil, popup)
+	}
+
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, u := range b.requests {
+		if !strings.HasPrefix(u, base+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
+			t.Errorf("request left the service: %s", u)
+		}
+	}
+	for _, p := range b.problems {
+		t.Errorf("browser reported %s", p)
+	}
+}
+
+// A change imported while the page is open shows after the page's next
+// look at the timeline: in the list of changes, on the map's areas, with
+// polygons asked for at the new version.
+func TestPageShowsAnImport(t *testing.T) {
+	m := MustRun(t, filepath.Join(t.TempDir(), "f.db"), nil)
+	base := "http://" + m.Addr()
+	b := newBrowser(t, 1280, 820)
+	b.open(t, base+"/?test=1#t=2024-12-11T12:00:00Z")
+	b.run(t, waitFor(`window.frontlineTest.shownKeyframe === window.frontlineTest.k && window.frontlineTest.cachedLayers >= 1`))
+	type pageState struct {
+		Version string
+		Areas   map[string]float64
+		Events  string
+		Keys    []string
+	}
+	state := func() (s pageState) {
+		b.eval(t, &s, `(() => { const f = window.frontlineTest;
+			return {Version: f.version, Areas: f.shownAreas, Keys: f.cachedLayerKeys,
+				Events: document.getElementById('events').textContent}; })()`)
+		return s
+	}
+	before := state()
+	if before.Version != m.App.Current().Version || before.Areas["isis"] > 0 || strings.Contains(before.Events, "made-up import") {
+		t.Fatalf("before the import: %+v", before)
+	}
+
+	raqqa := findPlace(t, "Raqqa")
+	c := &geo.Change{ID: "test-page-import", Place: raqqa, Name: "Raqqa", Faction: geo.ISIS,
+		At: time.Date(2024, 12, 11, 6, 0, 0, 0, time.UTC), Precision: geo.Hour, Status: geo.Claimed,
+		Summary: "A made-up import for the page test.", Sources: []geo.Source{{Outlet: "test", Quote: "made up"}}}
+	snap, err := m.App.Import(context.Background(), "test", []*geo.Change{c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Changed bool
+		Version string
+	}
+	b.eval(t, &r, `window.frontlineTest.refresh().then((r) => ({Changed: r.changed, Version: r.version}))`, chromedp.EvalAwaitPromise)
+	b.run(t, waitFor(`window.frontlineTest.shownKeyframe === window.frontlineTest.k`))
+	after := state()
+	if !r.Changed || r.Version != snap.Version || after.Version != snap.Version {
+		t.Fatalf("after the import: refresh %+v, page at %s, service at %s", r, after.Version, snap.Version)
+	}
+	if !strings.Contains(after.Events, "made-up import") {
+		t.Errorf("the change list does not show the import: %.300s", after.Events)
+	}
+	if after.Areas["isis"] <= 0 {
+		t.Errorf("areas shown after the import: %v", after.Areas)
+	}
+	for _, k := range after.Keys {
+		if !strings.HasPrefix(k, snap.Version+" ") {
+			t.Errorf("layer %q kept from the old snapshot", k)
+		}
+	}
 }

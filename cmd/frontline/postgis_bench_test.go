@@ -23,6 +23,8 @@ import (
 	"testing"
 	"time"
 
+	"frontline/internal/app"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -34,6 +36,7 @@ import (
 // service, one PostgreSQL connection, and the inputs both sides get.
 type pgBench struct {
 	m        *Main
+	snap     *app.Snapshot // the snapshot in force when the benchmark started
 	conn     *pgx.Conn
 	k        int       // the keyframe asked for: the middle one
 	at       time.Time // its instant
@@ -170,7 +173,8 @@ func (s *pgBench) setup(b *testing.B, dsn string) error {
 		return err
 	}
 	s.m = MustRun(keepTB{TB: b, cleanups: &s.cleanups}, s.dir+"/f.db", nil)
-	kfs := s.m.Model.Keyframes
+	s.snap = s.m.App.Current()
+	kfs := s.snap.Keyframes
 	s.k = len(kfs) / 2
 	s.at = kfs[s.k].At
 	s.interval = time.Hour
@@ -190,10 +194,7 @@ func (s *pgBench) setup(b *testing.B, dsn string) error {
 	}
 	rows, vertices := 0, 0
 	for k := range kfs {
-		terr, err := s.m.Server.Territories(k)
-		if err != nil {
-			return err
-		}
+		terr := s.snap.Territories[k]
 		batch := &pgx.Batch{}
 		for _, t := range terr {
 			g, err := wkb.Marshal(t.Shape)
@@ -232,7 +233,7 @@ func (s *pgBench) setup(b *testing.B, dsn string) error {
 	for x := nw.X; x <= se.X; x++ {
 		for y := nw.Y; y <= se.Y; y++ {
 			t := maptile.New(x, y, 7)
-			fl, err := s.m.Server.Tiles.MVT(t, s.k)
+			fl, err := s.snap.Renderer.MVT(t, s.k)
 			if err != nil {
 				return err
 			}
@@ -262,7 +263,7 @@ func (s *pgBench) setup(b *testing.B, dsn string) error {
 	// Both sides must agree on who held the points.
 	agree := 0
 	for _, p := range pgPoints {
-		fl := s.m.Model.Faction(p, s.at)
+		fl := s.snap.Faction(p, s.at)
 		pg, err := s.point(ctx, p)
 		if err != nil {
 			return err
@@ -331,7 +332,7 @@ func BenchmarkColdTileZ7(b *testing.B) {
 		b.ReportAllocs()
 		i, size := 0, 0
 		for b.Loop() {
-			out, err := s.m.Server.Tiles.MVT(s.tiles[i%len(s.tiles)], s.k)
+			out, err := s.snap.Renderer.MVT(s.tiles[i%len(s.tiles)], s.k)
 			if err != nil || len(out) == 0 {
 				b.Fatalf("%v, %d bytes", err, len(out))
 			}
@@ -410,7 +411,7 @@ func BenchmarkPoint(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
-			if s.m.Model.Faction(s.points[i%len(s.points)], s.at) == "" {
+			if s.snap.Faction(s.points[i%len(s.points)], s.at) == "" {
 				b.Fatal("no faction")
 			}
 			i++

@@ -15,17 +15,20 @@ import (
 	"time"
 
 	"frontline/data"
+	"frontline/internal/app"
 	"frontline/internal/server"
 	"frontline/internal/store/sqlite"
-	"frontline/internal/territory"
 	"frontline/web"
 )
 
 // Config is what serve needs to start; flags and the environment fill it.
 type Config struct {
 	Addr     string // host:port to listen on
-	DB       string // path of the SQLite file, created on first start
+	DB       string // where the store is: a SQLite file, created on first start
 	LogLevel slog.Level
+	// Poll is how often the store is asked whether another process wrote
+	// to it; zero means the store's default.
+	Poll time.Duration
 }
 
 // Main is a running service. Tests start it on 127.0.0.1:0 with a
@@ -34,12 +37,14 @@ type Main struct {
 	Config Config
 	Logger *slog.Logger
 
-	DB     *sqlite.DB
-	Model  *territory.Model
+	Store  *sqlite.DB
+	App    *app.App
 	Server *server.Server
 	http   *http.Server
 	ln     net.Listener
 	done   chan error
+	stop   context.CancelFunc // ends the store watch
+	wg     sync.WaitGroup
 
 	closeOnce sync.Once
 	closeErr  error
@@ -48,44 +53,34 @@ type Main struct {
 // Addr returns the address the service listens on, once running.
 func (m *Main) Addr() string { return m.ln.Addr().String() }
 
-// Run opens the database (filling it from the embedded data on first
-// start), builds the indexes and starts serving. It returns once the
-// service answers; Close stops it.
+// Run opens the store (the app fills it from the embedded data on first
+// start), builds the first snapshot, watches the store for changes and
+// starts serving. It returns once the service answers; Close stops it.
 func (m *Main) Run(ctx context.Context) error {
 	if m.Logger == nil {
 		m.Logger = slog.New(slog.DiscardHandler)
 	}
 	start := time.Now()
-	ix, err := loadIndex()
-	if err != nil {
-		return fmt.Errorf("load gazetteer: %w", err)
-	}
-	if dir := filepath.Dir(m.Config.DB); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-	}
-	m.DB, err = sqlite.Open(ctx, m.Config.DB)
+	st, err := openStore(ctx, m.Config.DB)
 	if err != nil {
 		return err
 	}
-	gz := ix.Gazetteer()
-	if err := fillDatabase(ctx, m.DB, gz, m.Logger); err != nil {
+	m.Store = st
+	if m.Config.Poll > 0 {
+		st.PollInterval = m.Config.Poll
+	}
+	if m.App, err = app.New(ctx, st, app.Config{Build: version, Logger: m.Logger}); err != nil {
 		return err
 	}
-	m.Model, err = loadTerritory(ctx, m.DB, gz, m.Logger)
-	if err != nil {
-		return fmt.Errorf("territory: %w", err)
+	if _, err := m.App.Refresh(ctx); err != nil {
+		return fmt.Errorf("timeline: %w", err)
 	}
+	watchCtx, stop := context.WithCancel(context.Background())
+	m.stop = stop
+	m.wg.Add(1)
+	go func() { defer m.wg.Done(); m.App.Watch(watchCtx) }()
 
-	m.Server = server.New(ix, web.FS, data.Attribution, m.Logger)
-	m.Server.Timeline = m.Model
-	m.Server.Places = gz.Place
-	tr := tileRenderer(m.Model, m.DB, gz)
-	m.Server.Tiles = tr
-	m.Server.Territories = tr.Territories
-	m.Server.TileLayers = tileLayers()
-	m.Server.Basemap = func() ([]byte, error) { return basemapJSON(gz) }
+	m.Server = server.New(m.App, web.FS, data.Attribution, m.Logger)
 	m.ln, err = net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return err
@@ -99,12 +94,23 @@ func (m *Main) Run(ctx context.Context) error {
 	go func() { m.done <- m.http.Serve(m.ln) }()
 	m.Server.SetReady(true)
 	m.Logger.Info("serving", slog.String("addr", "http://"+m.Addr()), slog.Duration("startup", time.Since(start)),
-		slog.String("version", version))
+		slog.String("version", version), slog.String("data_version", m.App.Current().Version))
 	return nil
 }
 
-// Close stops accepting requests, lets those under way finish (up to 10 s)
-// and closes the database. Calling it again returns the first result.
+// openStore opens the SQLite store at path, making its folder.
+func openStore(ctx context.Context, path string) (*sqlite.DB, error) {
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	return sqlite.Open(ctx, path)
+}
+
+// Close stops accepting requests, lets those under way finish (up to 10 s),
+// stops watching the store and closes it. Calling it again returns the
+// first result.
 func (m *Main) Close() error {
 	m.closeOnce.Do(func() { m.closeErr = m.close() })
 	return m.closeErr
@@ -121,8 +127,12 @@ func (m *Main) close() error {
 			errs = append(errs, err)
 		}
 	}
-	if m.DB != nil {
-		errs = append(errs, m.DB.Close())
+	if m.stop != nil {
+		m.stop()
+		m.wg.Wait()
+	}
+	if m.Store != nil {
+		errs = append(errs, m.Store.Close())
 	}
 	return errors.Join(errs...)
 }
@@ -131,8 +141,9 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
 	var cfg Config
 	fs.StringVar(&cfg.Addr, "addr", envOr("FRONTLINE_ADDR", "127.0.0.1:8080"), "address to listen on (env FRONTLINE_ADDR)")
-	fs.StringVar(&cfg.DB, "db", envOr("FRONTLINE_DB", "frontline.db"), "SQLite database file, created and filled on first start (env FRONTLINE_DB)")
+	dbFlag(fs, &cfg.DB)
 	level := fs.String("log-level", envOr("FRONTLINE_LOG_LEVEL", "info"), "debug, info, warn or error (env FRONTLINE_LOG_LEVEL)")
+	fs.DurationVar(&cfg.Poll, "poll", sqlite.DefaultPollInterval, "how often to look for imports by other processes")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -141,6 +152,9 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return usageErrorf("bad --log-level %q", *level)
+	}
+	if cfg.Poll <= 0 {
+		return usageErrorf("--poll must be positive, got %v", cfg.Poll)
 	}
 	m := &Main{Config: cfg, Logger: slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))}
 	if err := m.Run(ctx); err != nil {

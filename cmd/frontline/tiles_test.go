@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -56,13 +57,21 @@ func layerNames(tb testing.TB, b []byte) map[string]int {
 func TestVectorTiles(t *testing.T) {
 	m := MustRun(t, filepath.Join(t.TempDir(), "f.db"), nil)
 	base := "http://" + m.Addr()
-	// z6 tile holding Aleppo and Idlib.
-	canonical := base + "/tiles/6/38/25.mvt?datetime=2024-11-26T00:00:00Z"
+	var tl struct {
+		Version string `json:"version"`
+	}
+	if code, _, body := getJSON(t, base+"/api/timeline", &tl); code != 200 || tl.Version == "" {
+		t.Fatalf("timeline: %d %s", code, body)
+	}
+	// z6 tile holding Aleppo and Idlib, at the version in force: a URL
+	// that can never change.
+	canonical := base + "/tiles/6/38/25.mvt?datetime=2024-11-26T00:00:00Z&v=" + tl.Version
 	res, body := fetch(t, canonical, nil)
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/vnd.mapbox-vector-tile" {
 		t.Fatalf("tile: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
-	if res.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" || res.Header.Get("Access-Control-Allow-Origin") != "*" {
+	if res.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" || res.Header.Get("Access-Control-Allow-Origin") != "*" ||
+		res.Header.Get("Frontline-Version") != tl.Version || !strings.HasPrefix(res.Header.Get("ETag"), `"`+tl.Version+"-") {
 		t.Errorf("headers: %v", res.Header)
 	}
 	if res.Header.Get("Content-Encoding") != "" {
@@ -106,11 +115,18 @@ func TestVectorTiles(t *testing.T) {
 	}
 	etag := res.Header.Get("ETag")
 
-	// An instant between keyframes gives the same bytes, not immutable.
-	res2, body2 := fetch(t, base+"/tiles/6/38/25.mvt?datetime=2024-11-26T01:00:00Z", nil)
-	if !bytes.Equal(body, body2) || res2.Header.Get("ETag") != etag || res2.Header.Get("Cache-Control") == res.Header.Get("Cache-Control") {
-		t.Errorf("between keyframes: same bytes %v, etag %s vs %s, cache %s", bytes.Equal(body, body2), res2.Header.Get("ETag"), etag,
-			res2.Header.Get("Cache-Control"))
+	// An instant between keyframes gives the same bytes and validator.
+	res2, body2 := fetch(t, base+"/tiles/6/38/25.mvt?datetime=2024-11-26T01:00:00Z&v="+tl.Version, nil)
+	if !bytes.Equal(body, body2) || res2.Header.Get("ETag") != etag {
+		t.Errorf("between keyframes: same bytes %v, etag %s vs %s", bytes.Equal(body, body2), res2.Header.Get("ETag"), etag)
+	}
+	// Without the version, or with another, the URL may change after an
+	// import: cached briefly, revalidated by the ETag.
+	for _, q := range []string{"", "&v=0123456789ab"} {
+		res3, body3 := fetch(t, base+"/tiles/6/38/25.mvt?datetime=2024-11-26T00:00:00Z"+q, nil)
+		if !bytes.Equal(body, body3) || res3.Header.Get("ETag") != etag || res3.Header.Get("Cache-Control") != "public, max-age=60" {
+			t.Errorf("v=%q: same bytes %v, etag %s, cache %s", q, bytes.Equal(body, body3), res3.Header.Get("ETag"), res3.Header.Get("Cache-Control"))
+		}
 	}
 	// Revalidation.
 	if res, _ := fetch(t, canonical, map[string]string{"If-None-Match": etag}); res.StatusCode != 304 {
@@ -172,8 +188,11 @@ func TestTileJSON(t *testing.T) {
 		t.Errorf("tilejson: %s", body)
 	}
 	// The template pins the keyframe in force at the instant asked for.
-	if want := "http://" + m.Addr() + "/tiles/{z}/{x}/{y}.mvt?datetime="; len(tj.Tiles[0]) <= len(want) || tj.Tiles[0][:len(want)] != want {
-		t.Errorf("tiles template %s", tj.Tiles[0])
+	// and names the version in force, so that clients keep the tiles.
+	snap := m.App.Current()
+	kf := snap.Keyframes[snap.KeyframeAt(time.Date(2024, 12, 5, 12, 0, 0, 0, time.UTC))].At.Format(time.RFC3339)
+	if want := "http://" + m.Addr() + "/tiles/{z}/{x}/{y}.mvt?v=" + snap.Version + "&datetime=" + kf; tj.Tiles[0] != want {
+		t.Errorf("tiles template %s, want %s", tj.Tiles[0], want)
 	}
 }
 
@@ -181,8 +200,9 @@ func TestTileJSON(t *testing.T) {
 // decoded); the issue's PostGIS comparison is still to be written.
 func BenchmarkTileColdZ7(b *testing.B) {
 	m := MustRun(b, filepath.Join(b.TempDir(), "f.db"), nil)
-	r := m.Server.Tiles
-	k := len(m.Model.Keyframes) / 2
+	snap := m.App.Current()
+	r := snap.Renderer
+	k := len(snap.Keyframes) / 2
 	r.MVT(maptile.New(76, 50, 7), k) // load the keyframe's territories
 	b.ReportAllocs()
 	for b.Loop() {

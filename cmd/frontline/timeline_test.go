@@ -9,14 +9,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 type controlAnswer struct {
-	Controller string  `json:"controller"`
-	Faction    string  `json:"faction"`
-	Since      string  `json:"since"`
-	Until      *string `json:"until"`
-	Previous   *string `json:"previous"`
+	At         time.Time `json:"at"`
+	Controller string    `json:"controller"`
+	Faction    string    `json:"faction"`
+	Since      string    `json:"since"`
+	Until      *string   `json:"until"`
+	Previous   *string   `json:"previous"`
 	Place      *struct {
 		ID         string  `json:"id"`
 		Name       string  `json:"name"`
@@ -104,10 +106,16 @@ func TestControllerAPI(t *testing.T) {
 			t.Errorf("%s: %d %s %s, want %d saying %q", tc.q, code, h.Get("Content-Type"), body, tc.code, tc.says)
 		}
 	}
-	// No at: now, after the timeline: the last state, still in force.
-	getJSON(t, base+"?lon=37.1613&lat=36.2021", &a)
-	if a.Controller != "hts" || a.Until != nil {
-		t.Errorf("Aleppo now: %s until %v", a.Controller, a.Until)
+	// No at: the default instant is now, after the timeline: the last
+	// state, still in force.
+	before := time.Now().UTC()
+	var now controlAnswer
+	code, _, body := getJSON(t, base+"?lon=37.1613&lat=36.2021", &now)
+	if code != 200 || now.At.Before(before.Add(-time.Second)) || now.At.After(time.Now().Add(time.Second)) {
+		t.Fatalf("no at: %d, answered for %s, want about %s: %s", code, now.At, before, body)
+	}
+	if now.Controller != "hts" || now.Until != nil || len(now.History) == 0 || now.History[len(now.History)-1].To != nil {
+		t.Errorf("Aleppo now: %s until %v: %s", now.Controller, now.Until, body)
 	}
 }
 
@@ -256,8 +264,12 @@ func TestControllerCommandMatchesAPI(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	var a, b any
-	json.Unmarshal(api, &a)
-	json.Unmarshal(out.Bytes(), &b)
+	if err := json.Unmarshal(api, &a); err != nil {
+		t.Fatalf("API answer: %v: %s", err, api)
+	}
+	if err := json.Unmarshal(out.Bytes(), &b); err != nil {
+		t.Fatalf("CLI output: %v: %s", err, out.Bytes())
+	}
 	aj, _ := json.Marshal(a)
 	bj, _ := json.Marshal(b)
 	if !bytes.Equal(aj, bj) {

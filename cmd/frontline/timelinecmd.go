@@ -10,53 +10,48 @@ import (
 	"path/filepath"
 	"time"
 
-	"frontline/data"
-	"frontline/internal/geocode"
+	"frontline/internal/app"
 	"frontline/internal/server"
 	"frontline/internal/store/sqlite"
-	"frontline/internal/territory"
 	"frontline/internal/timeline"
-
-	"github.com/paulmach/orb"
 )
 
-// openModel opens the database at path, filling it on first use, and the
-// territory model of its changes.
-func openModel(ctx context.Context, path string, logger *slog.Logger) (*sqlite.DB, *geocode.Gazetteer, *territory.Model, error) {
-	db, gz, err := openFilled(ctx, path, logger)
+// openApp opens the store at path and the app on it; the store is filled
+// on first use. It builds no snapshot.
+func openApp(ctx context.Context, path string, stderr io.Writer) (*sqlite.DB, *app.App, error) {
+	st, err := openStore(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	a, err := app.New(ctx, st, app.Config{Build: version, Logger: logger})
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, a, nil
+}
+
+// openSnapshot opens the app at path and its current snapshot.
+func openSnapshot(ctx context.Context, path string, stderr io.Writer) (*sqlite.DB, *app.App, *app.Snapshot, error) {
+	st, a, err := openApp(ctx, path, stderr)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	m, err := loadTerritory(ctx, db, gz, logger)
+	snap, err := a.Refresh(ctx)
 	if err != nil {
-		db.Close()
+		st.Close()
 		return nil, nil, nil, err
 	}
-	return db, gz, m, nil
+	return st, a, snap, nil
 }
 
-// openFilled opens the database at path, filling it on first use.
-func openFilled(ctx context.Context, path string, logger *slog.Logger) (*sqlite.DB, *geocode.Gazetteer, error) {
-	gz, err := geocode.LoadGazetteer(data.FS)
-	if err != nil {
-		return nil, nil, err
-	}
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := fillDatabase(ctx, db, gz, logger); err != nil {
-		db.Close()
-		return nil, nil, err
-	}
-	return db, gz, nil
-}
-
-// runImport adds the changes in a GeoJSON-lines file, all or none, and
-// rebuilds the territory.
+// runImport adds the changes in a GeoJSON-lines file, all or none. A
+// service serving the same database picks them up by itself.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("import", stderr)
-	dbPath := fs.String("db", envOr("FRONTLINE_DB", "frontline.db"), "SQLite database file (env FRONTLINE_DB)")
+	var dbPath string
+	dbFlag(fs, &dbPath)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -73,30 +68,26 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	// The territory is built once, after the import, not also before it.
-	db, gz, err := openFilled(ctx, *dbPath, logger)
+	st, a, err := openApp(ctx, dbPath, stderr)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := db.ImportChanges(ctx, filepath.Base(name), changes); err != nil {
+	defer st.Close()
+	start := time.Now()
+	snap, err := a.Import(ctx, filepath.Base(name), changes)
+	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	start := time.Now()
-	m, err := loadTerritory(ctx, db, gz, logger)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "imported %d changes from %s; %d keyframes rebuilt in %v\n", len(changes), name,
-		len(m.Keyframes), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "imported %d changes from %s; %d keyframes in %v (data version %s)\n", len(changes), name,
+		len(snap.Keyframes), time.Since(start).Round(time.Millisecond), snap.Version)
 	return nil
 }
 
 // runController prints the answer /api/controller gives.
 func runController(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("controller", stderr)
-	dbPath := fs.String("db", envOr("FRONTLINE_DB", "frontline.db"), "SQLite database file (env FRONTLINE_DB)")
+	var dbPath string
+	dbFlag(fs, &dbPath)
 	lon := fs.String("lon", "", "longitude, decimal degrees")
 	lat := fs.String("lat", "", "latitude, decimal degrees")
 	at := fs.String("at", "", "instant, RFC 3339 or a date (default now)")
@@ -111,12 +102,12 @@ func runController(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	db, _, m, err := openModel(ctx, *dbPath, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	st, _, snap, err := openSnapshot(ctx, dbPath, stderr)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	c, err := m.Control(orb.Point(p), t)
+	defer st.Close()
+	c, err := snap.Control(p, t)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package server
 import (
 	"math"
 	"net/http"
-	"strconv"
 
 	"frontline/geo"
 	"frontline/internal/geocode"
@@ -93,48 +92,4 @@ func LocationJSON(loc geo.Location, gc Geocoder, attribution string) Location {
 		out.Country = PlaceFeature(loc.Country, gc)
 	}
 	return out
-}
-
-func intParam(v, name string, def int) (int, error) {
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, geo.Errorf(geo.EINVALID, "%s must be a whole number, got %q", name, v)
-	}
-	return n, nil
-}
-
-func floatParam(v, name string) (float64, error) {
-	if v == "" {
-		return 0, geo.Errorf(geo.EINVALID, "%s is required", name)
-	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, geo.Errorf(geo.EINVALID, "%s must be a number in decimal degrees, got %q", name, v)
-	}
-	return f, nil
-}
-
-// pointParam reads lon and lat, checking they are on the globe.
-func pointParam(r *http.Request) (orb.Point, error) {
-	q := r.URL.Query()
-	return PointOf(q.Get("lon"), q.Get("lat"))
-}
-
-// PointOf reads a point from its longitude and latitude as written.
-func PointOf(lonText, latText string) (orb.Point, error) {
-	lon, err := floatParam(lonText, "lon")
-	if err != nil {
-		return orb.Point{}, err
-	}
-	lat, err := floatParam(latText, "lat")
-	if err != nil {
-		return orb.Point{}, err
-	}
-	if lon < -180 || lon > 180 || lat < -90 || lat > 90 {
-		return orb.Point{}, geo.Errorf(geo.EINVALID, "lon must be within -180..180 and lat within -90..90")
-	}
-	return orb.Point{lon, lat}, nil
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 )
 
 // ogcAPI answers GET /ogc/api: the OpenAPI 3.0 definition of the OGC API.
@@ -19,7 +20,7 @@ func openAPIDocument(server string) map[string]any {
 	}
 	str := map[string]any{"type": "string"}
 	f := param("f", "query", "Encoding; only json is served.", map[string]any{"type": "string", "enum": []string{"json", "geojson"}}, false)
-	collection := param("collection", "path", "Collection id.", map[string]any{"type": "string", "enum": []string{"control", "events", "places"}}, true)
+	collection := param("collection", "path", "Collection id.", map[string]any{"type": "string", "enum": collectionIDs()}, true)
 	collection["style"] = "simple"
 	feature := param("featureID", "path", "Feature id.", str, true)
 	feature["style"] = "simple"
@@ -31,6 +32,8 @@ func openAPIDocument(server string) map[string]any {
 	datetime := param("datetime", "query",
 		"An RFC 3339 instant, or an interval a/b with '..' for an open end; features whose validity meets it. "+
 			"For places, the controller is given at the instant (or at the interval's end).", str, false)
+	version := param("v", "query", "The data version the URL was made for (TileJSON and /api/timeline give it); "+
+		"an answer to a URL naming the version in force is immutable.", str, false)
 	problem := map[string]any{"description": "Bad request or not found.", "content": map[string]any{
 		"application/problem+json": map[string]any{"schema": map[string]any{"type": "object", "properties": map[string]any{
 			"type": str, "title": str, "status": map[string]any{"type": "integer"}, "detail": str}}}}}
@@ -58,10 +61,10 @@ func openAPIDocument(server string) map[string]any {
 			"/":                               op("getLandingPage", "Landing page", []any{f}, jsonOK("Links to the API's parts.")),
 			"/conformance":                    op("getConformance", "Conformance classes", []any{f}, jsonOK("The classes the API conforms to.")),
 			"/api":                            op("getAPI", "This OpenAPI document", []any{f}, jsonOK("OpenAPI 3.0 definition.")),
-			"/collections":                    op("getCollections", "The collections", []any{f}, jsonOK("control, events and places.")),
+			"/collections":                    op("getCollections", "The collections", []any{f}, jsonOK(strings.Join(collectionIDs(), ", ")+".")),
 			"/collections/{collection}":       op("describeCollection", "One collection", []any{collection, f}, jsonOK("The collection with its extent.")),
-			"/collections/{collection}/items": op("getFeatures", "Features of a collection", []any{collection, limit, offset, bbox, datetime, f}, geoOK("A GeoJSON FeatureCollection with links, numberMatched, numberReturned and timeStamp.")),
-			"/collections/{collection}/items/{featureID}": op("getFeature", "One feature", []any{collection, feature, datetime, f}, geoOK("A GeoJSON Feature.")),
+			"/collections/{collection}/items": op("getFeatures", "Features of a collection", []any{collection, limit, offset, bbox, datetime, version, f}, geoOK("A GeoJSON FeatureCollection with links, numberMatched, numberReturned and timeStamp.")),
+			"/collections/{collection}/items/{featureID}": op("getFeature", "One feature", []any{collection, feature, datetime, version, f}, geoOK("A GeoJSON Feature.")),
 		},
 	}
 }

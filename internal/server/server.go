@@ -1,5 +1,8 @@
-// Package server is frontline's HTTP interface: the JSON and GeoJSON API,
-// health checks and the bundled page.
+// Package server is frontline's HTTP interface: the JSON API, the OGC API
+// - Features, vector and raster tiles with TileJSON, health checks and the
+// bundled page. Its one dependency is the application core ([App]); each
+// request takes the snapshot in force once and is answered from it alone,
+// and every cached answer and validator names the snapshot's version.
 package server
 
 import (
@@ -12,6 +15,8 @@ import (
 	"time"
 
 	"frontline/geo"
+	"frontline/internal/app"
+	"frontline/internal/geocode"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -25,36 +30,41 @@ type Geocoder interface {
 	GovernorateName(code string) string
 }
 
-// Server holds the HTTP handlers' dependencies.
+// App is what the server needs of the application core: the snapshot in
+// force, the geocoder and the basemap. [app.App] is one.
+type App interface {
+	// Current returns the snapshot in force, nil while none is built.
+	Current() *app.Snapshot
+	Geocoder() *geocode.Index
+	Basemap() ([]byte, error)
+}
+
+// Server holds the HTTP handlers' one dependency, the app, and the
+// caches of what it answered.
 type Server struct {
+	App         App
 	Geocoder    Geocoder
-	Timeline    Timeline                   // nil answers 503 on the timeline's routes
-	Places      func(id string) *geo.Place // gazetteer lookup, for changes' points
-	Tiles       TileRenderer               // nil: no tiles
-	Territories func(keyframe int) ([]geo.Territory, error)
-	TileLayers  []TileLayer
-	Basemap     func() ([]byte, error) // the page's offline basemap, GeoJSON; made on first request
-	Assets      fs.FS                  // the page; nil serves none
+	Assets      fs.FS // the page; nil serves none
 	Attribution string
 	Logger      *slog.Logger
 
-	ready        atomic.Bool
-	controlCache sync.Map // geo.Control.State: *controlTemplate
-	tiles        *tileCache
-	features     sync.Map // OGC feature cache key: *cachedFeature
-	basemapOnce  sync.Once
-	basemapTile  *tile
-	basemapErr   error
-	router       chi.Router
+	ready       atomic.Bool
+	cache       *responseCache       // tiles and item pages, keyed by snapshot version
+	view        atomic.Pointer[view] // per-snapshot caches of the snapshot in force
+	basemapOnce sync.Once
+	basemapResp *response
+	basemapErr  error
+	router      chi.Router
 }
 
 // New returns a server with its routes; it answers /healthz with 503
 // until [Server.SetReady].
-func New(gc Geocoder, assets fs.FS, attribution string, logger *slog.Logger) *Server {
+func New(a App, assets fs.FS, attribution string, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{Geocoder: gc, Assets: assets, Attribution: attribution, Logger: logger, tiles: newTileCache(TileCacheBytes)}
+	s := &Server{App: a, Geocoder: a.Geocoder(), Assets: assets, Attribution: attribution, Logger: logger,
+		cache: newResponseCache(ResponseCacheBytes)}
 	s.router = s.routes()
 	return s
 }
@@ -76,34 +86,34 @@ func (s *Server) handle(h handler) http.HandlerFunc {
 	}
 }
 
-func (s *Server) needTimeline(h handler) handler {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		if s.Timeline == nil {
-			return geo.Errorf(geo.EUNAVAILABLE, "the timeline is not loaded")
-		}
-		return h(w, r)
+// snapshot returns the snapshot in force; a handler takes it once and
+// answers from it alone. Returns EUNAVAILABLE while none is built.
+func (s *Server) snapshot() (*app.Snapshot, error) {
+	if snap := s.App.Current(); snap != nil {
+		return snap, nil
 	}
+	return nil, geo.Errorf(geo.EUNAVAILABLE, "the timeline is still being loaded; try again in a few seconds")
 }
 
-// TileCacheBytes bounds the in-memory tile cache.
-var TileCacheBytes = 64 << 20
-
-func (s *Server) needTiles(h handler) handler {
-	return s.needTimeline(func(w http.ResponseWriter, r *http.Request) error {
-		if s.Tiles == nil {
-			return geo.Errorf(geo.EUNAVAILABLE, "tiles are not loaded")
+// current returns the snapshot in force with the server's caches for it.
+func (s *Server) current() (*view, error) {
+	snap, err := s.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		v := s.view.Load()
+		if v != nil && v.snap == snap {
+			return v, nil
 		}
-		return h(w, r)
-	})
-}
-
-func (s *Server) needOGC(h handler) handler {
-	return s.needTimeline(func(w http.ResponseWriter, r *http.Request) error {
-		if s.Territories == nil || s.Places == nil {
-			return geo.Errorf(geo.EUNAVAILABLE, "the territory is not loaded")
+		if v != nil && v.snap.Built.After(snap.Built) {
+			// A request that took the older snapshot gets caches of its own.
+			return newView(snap), nil
 		}
-		return h(w, r)
-	})
+		if nv := newView(snap); s.view.CompareAndSwap(v, nv) {
+			return nv, nil
+		}
+	}
 }
 
 func (s *Server) routes() chi.Router {
@@ -120,29 +130,35 @@ func (s *Server) routes() chi.Router {
 	r.Route("/api", func(r chi.Router) {
 		// The point query stays uncompressed: its answers are small and
 		// it is the hot path.
-		r.Get("/controller", s.handle(s.needTimeline(s.controller)))
+		r.Get("/controller", s.handle(s.controller))
 		r.Get("/basemap", s.handle(s.basemap))
 		r.Group(func(r chi.Router) {
 			r.Use(middleware.Compress(5, "application/json", "application/geo+json"))
 			r.Get("/geocode", s.handle(s.geocode))
 			r.Get("/reverse", s.handle(s.reverse))
-			r.Get("/timeline", s.handle(s.needTimeline(s.timeline)))
-			r.Get("/stats", s.handle(s.needTimeline(s.stats)))
+			r.Get("/timeline", s.handle(s.timeline))
+			r.Get("/stats", s.handle(s.stats))
 		})
 	})
 	r.Route("/ogc", func(r chi.Router) {
-		r.Get("/", s.handle(s.needOGC(s.ogcLanding)))
-		r.Get("/conformance", s.handle(s.needOGC(s.ogcConformance)))
-		r.Get("/api", s.handle(s.needOGC(s.ogcAPI)))
-		r.Get("/collections", s.handle(s.needOGC(s.ogcCollections)))
-		r.Get("/collections/{collection}", s.handle(s.needOGC(s.ogcCollection)))
-		r.Get("/collections/{collection}/items", s.handle(s.needOGC(s.ogcItems)))
-		r.Get("/collections/{collection}/items/{featureID}", s.handle(s.needOGC(s.ogcItem)))
+		r.Get("/", s.handle(s.ogcLanding))
+		r.Get("/conformance", s.handle(s.ogcConformance))
+		r.Get("/api", s.handle(s.ogcAPI))
+		r.Get("/collections", s.handle(s.ogcCollections))
+		r.Get("/collections/{collection}", s.handle(s.ogcCollection))
+		r.Get("/collections/{collection}/items", s.handle(s.ogcItems))
+		r.Get("/collections/{collection}/items/{featureID}", s.handle(s.ogcItem))
 	})
-	r.Get("/tiles.json", s.handle(s.needTiles(s.tileJSON)))
-	r.Get("/tiles/{z}/{x}/{y}.mvt", s.handle(s.needTiles(s.vectorTile)))
-	r.Get("/tiles/{z}/{x}/{y}.png", s.handle(s.needTiles(s.rasterTile)))
+	r.Get("/tiles.json", s.handle(s.tileJSON))
+	r.Get("/tiles/{z}/{x}/{y}.mvt", s.handle(s.vectorTile))
+	r.Get("/tiles/{z}/{x}/{y}.png", s.handle(s.rasterTile))
 	if s.Assets != nil {
+		if _, err := fs.Stat(s.Assets, "favicon.svg"); err == nil {
+			// Browsers and feed readers ask for /favicon.ico unprompted.
+			r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+				http.ServeFileFS(w, r, s.Assets, "favicon.svg")
+			})
+		}
 		r.With(middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/javascript")).
 			Handle("/*", http.FileServerFS(s.Assets))
 	}
@@ -151,22 +167,20 @@ func (s *Server) routes() chi.Router {
 
 // basemap answers GET /api/basemap: the page's offline basemap.
 func (s *Server) basemap(w http.ResponseWriter, r *http.Request) error {
-	if s.Basemap == nil {
-		return geo.Errorf(geo.ENOTFOUND, "no basemap is loaded")
-	}
 	s.basemapOnce.Do(func() {
-		b, err := s.Basemap()
+		b, err := s.App.Basemap()
 		if err != nil {
 			s.basemapErr = err
 			return
 		}
-		s.basemapTile = newTile(b, true)
+		// The basemap comes with the binary: its version is the build's.
+		s.basemapResp = newResponse("basemap", b, true)
 	})
 	if s.basemapErr != nil {
 		return s.basemapErr
 	}
 	w.Header().Set("Cache-Control", "public, max-age=86400")
-	return serveBytes(w, r, "application/geo+json", s.basemapTile)
+	return serveBytes(w, r, "application/geo+json", s.basemapResp)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -12,6 +12,7 @@ import (
 	"testing/fstest"
 
 	"frontline/data"
+	"frontline/internal/app"
 	"frontline/internal/geocode"
 	"frontline/internal/server"
 )
@@ -20,6 +21,16 @@ var (
 	ixOnce sync.Once
 	ix     *geocode.Index
 )
+
+// startingApp is an application core still building its first snapshot:
+// the geocoder answers, the timeline's routes say to try again.
+type startingApp struct{ ix *geocode.Index }
+
+func (a startingApp) Current() *app.Snapshot   { return nil }
+func (a startingApp) Geocoder() *geocode.Index { return a.ix }
+func (a startingApp) Basemap() ([]byte, error) {
+	return []byte(`{"type":"FeatureCollection","features":[]}`), nil
+}
 
 // MustServer starts the real router over loopback with the embedded
 // gazetteer and a one-file page.
@@ -33,7 +44,7 @@ func MustServer(tb testing.TB) *httptest.Server {
 		ix = geocode.NewIndex(g)
 	})
 	page := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>frontline</title>")}}
-	s := server.New(ix, page, data.Attribution, nil)
+	s := server.New(startingApp{ix}, page, data.Attribution, nil)
 	s.SetReady(true)
 	ts := httptest.NewServer(s)
 	tb.Cleanup(ts.Close)
@@ -204,7 +215,7 @@ func TestReverseEndpoint(t *testing.T) {
 
 func TestHealthzAndPage(t *testing.T) {
 	g, _ := geocode.LoadGazetteer(data.FS)
-	s := server.New(geocode.NewIndex(g), fstest.MapFS{"index.html": {Data: []byte("<title>frontline</title>")}}, "", nil)
+	s := server.New(startingApp{geocode.NewIndex(g)}, fstest.MapFS{"index.html": {Data: []byte("<title>frontline</title>")}}, "", nil)
 	ts := httptest.NewServer(s)
 	defer ts.Close()
 	if res, _ := get(t, ts, "/healthz"); res.StatusCode != 503 {
@@ -217,5 +228,14 @@ func TestHealthzAndPage(t *testing.T) {
 	res, body := get(t, ts, "/")
 	if res.StatusCode != 200 || !strings.Contains(string(body), "frontline") {
 		t.Errorf("page: %d %s", res.StatusCode, body)
+	}
+	// Until the first snapshot is built the timeline's routes ask to
+	// wait, as problems; the geocoder answers meanwhile.
+	for _, path := range []string{"/api/timeline", "/api/controller?lon=37.16&lat=36.2", "/tiles/7/76/50.mvt", "/tiles.json",
+		"/ogc/collections/control/items"} {
+		res, body := get(t, ts, path)
+		if res.StatusCode != 503 || res.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s while starting: %d %s %s", path, res.StatusCode, res.Header.Get("Content-Type"), body)
+		}
 	}
 }

@@ -1,30 +1,19 @@
 package server
 
 import (
-	"bytes"
-	"compress/gzip"
-	"container/list"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
 
 	"frontline/geo"
+	"frontline/internal/app"
+	"frontline/internal/tiles"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb/maptile"
 )
-
-// TileRenderer draws tiles of a keyframe, vector or raster; nil bytes for
-// an empty tile.
-type TileRenderer interface {
-	MVT(t maptile.Tile, keyframe int) ([]byte, error)
-	PNG(t maptile.Tile, keyframe int) ([]byte, error)
-}
 
 // TileLayer describes a vector layer for TileJSON.
 type TileLayer struct {
@@ -32,216 +21,61 @@ type TileLayer struct {
 	Fields map[string]string `json:"fields"`
 }
 
-// tile is an encoded answer (a tile, a page of features) with its
-// validator; its gzipped form is made on the first request that accepts
-// gzip.
-type tile struct {
-	raw          []byte
-	etag         string
-	compressible bool
-
-	gzOnce sync.Once
-	gz     []byte
-}
-
-func newTile(raw []byte, compressible bool) *tile {
-	t := &tile{raw: raw, compressible: compressible && raw != nil}
-	if raw != nil {
-		sum := sha256.Sum256(raw)
-		t.etag = `"` + hex.EncodeToString(sum[:12]) + `"`
+var tileLayers = func() []TileLayer {
+	var out []TileLayer
+	for _, l := range tiles.Layers {
+		out = append(out, TileLayer{ID: l.ID, Fields: l.Fields})
 	}
-	return t
-}
+	return out
+}()
 
-func (t *tile) gzipped() []byte {
-	t.gzOnce.Do(func() {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-		zw.Write(t.raw)
-		zw.Close()
-		t.gz = buf.Bytes()
-	})
-	return t.gz
-}
-
-// cost is what a tile counts against the cache's bound: its bytes and,
-// when it may be gzipped, room for that form.
-func (t *tile) cost(key string) int {
-	n := len(t.raw) + len(key) + 64
-	if t.compressible {
-		n += len(t.raw) / 2
-	}
-	return n
-}
-
-// tileCache keeps recent tiles, bounded by their bytes, least recently
-// used out first. Tiles of a keyframe never change, so nothing expires.
-type tileCache struct {
-	mu    sync.Mutex
-	max   int
-	size  int
-	order *list.List // of *tileEntry, most recent first
-	byKey map[string]*list.Element
-}
-
-type tileEntry struct {
-	key string
-	t   *tile
-}
-
-func newTileCache(maxBytes int) *tileCache {
-	return &tileCache{max: maxBytes, order: list.New(), byKey: map[string]*list.Element{}}
-}
-
-func (c *tileCache) get(key string) (*tile, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.byKey[key]; ok {
-		c.order.MoveToFront(e)
-		return e.Value.(*tileEntry).t, true
-	}
-	return nil, false
-}
-
-func (c *tileCache) put(key string, t *tile) {
-	n := t.cost(key)
-	if n > c.max {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.byKey[key]; ok {
-		return
-	}
-	c.byKey[key] = c.order.PushFront(&tileEntry{key, t})
-	c.size += n
-	for c.size > c.max {
-		e := c.order.Back()
-		te := e.Value.(*tileEntry)
-		c.order.Remove(e)
-		delete(c.byKey, te.key)
-		c.size -= te.t.cost(te.key)
-	}
-}
-
-// keyframeParam resolves ?datetime= to the keyframe in force, and says
-// whether the instant is the keyframe's own (the canonical URL).
-func (s *Server) keyframeParam(r *http.Request) (int, bool, error) {
-	v := r.URL.Query().Get("datetime")
-	kfs := s.Timeline.KeyframeList()
-	if v == "" {
-		return len(kfs) - 1, false, nil
-	}
-	t, err := ParseInstant(v, "datetime", time.Now())
-	if err != nil {
-		return 0, false, err
-	}
-	k := s.Timeline.KeyframeAt(t)
-	if k < 0 {
-		return 0, false, geo.Errorf(geo.ENOTFOUND, "the timeline starts at %s; nothing is mapped before it",
-			geo.TimelineStart.Format(time.RFC3339))
-	}
-	return k, kfs[k].At.Equal(t), nil
-}
-
-// vectorTile answers GET /tiles/{z}/{x}/{y}.mvt?datetime=INSTANT.
+// vectorTile answers GET /tiles/{z}/{x}/{y}.mvt?datetime=INSTANT&v=VERSION.
 func (s *Server) vectorTile(w http.ResponseWriter, r *http.Request) error {
-	return s.serveTile(w, r, "mvt", "application/vnd.mapbox-vector-tile", s.Tiles.MVT, true)
+	return s.serveTile(w, r, "mvt", "application/vnd.mapbox-vector-tile", (*tiles.Renderer).MVT, true)
 }
 
-// rasterTile answers GET /tiles/{z}/{x}/{y}.png?datetime=INSTANT: the
-// control layer for clients without vector support. PNG is compressed
-// already, so it is never gzipped.
+// rasterTile answers GET /tiles/{z}/{x}/{y}.png?datetime=INSTANT&v=VERSION:
+// the control layer for clients without vector support. PNG is
+// compressed already, so it is never gzipped.
 func (s *Server) rasterTile(w http.ResponseWriter, r *http.Request) error {
-	return s.serveTile(w, r, "png", "image/png", s.Tiles.PNG, false)
+	return s.serveTile(w, r, "png", "image/png", (*tiles.Renderer).PNG, false)
 }
 
 func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, ext, contentType string,
-	render func(maptile.Tile, int) ([]byte, error), compress bool) error {
-	z, x, y, err := tileParams(r)
+	render func(*tiles.Renderer, maptile.Tile, int) ([]byte, error), compress bool) error {
+	t, err := tileParams(r)
 	if err != nil {
 		return err
 	}
-	k, canonical, err := s.keyframeParam(r)
+	snap, err := s.snapshot()
 	if err != nil {
 		return err
 	}
-	key := fmt.Sprintf("%d/%d/%d/%d.%s", k, z, x, y, ext)
-	t, ok := s.tiles.get(key)
+	k, err := keyframeParam(r, snap)
+	if err != nil {
+		return err
+	}
+	// By instant, not index: an index names other ground in another
+	// snapshot.
+	key := fmt.Sprintf("%s/%d/%d/%d/%d.%s", snap.Version, snap.Keyframes[k].At.Unix(), t.Z, t.X, t.Y, ext)
+	resp, ok := s.cache.get(key)
 	if !ok {
-		raw, err := render(maptile.New(uint32(x), uint32(y), maptile.Zoom(z)), k)
+		body, err := render(snap.Renderer, t, k)
 		if err != nil {
 			return err
 		}
-		t = newTile(raw, compress)
-		s.tiles.put(key, t)
+		resp = newResponse(snap.Version, body, compress)
+		s.cache.put(key, resp)
 	}
-	cacheControl(w, canonical)
-	if t.raw == nil {
+	cacheFor(w, r, snap)
+	if resp.body == nil {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
-	return serveBytes(w, r, contentType, t)
+	return serveBytes(w, r, contentType, resp)
 }
 
-// cacheControl marks the answers of a keyframe's own instant immutable:
-// history does not change. Other instants map to a keyframe that a later
-// import could move, so they are cached for an hour.
-func cacheControl(w http.ResponseWriter, canonical bool) {
-	if canonical {
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-	}
-}
-
-// serveBytes answers with t, 304 when the client has it, gzipped when the
-// client accepts gzip.
-func serveBytes(w http.ResponseWriter, r *http.Request, contentType string, t *tile) error {
-	h := w.Header()
-	h.Set("ETag", t.etag)
-	if t.compressible {
-		h.Add("Vary", "Accept-Encoding")
-	}
-	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, t.etag) {
-		w.WriteHeader(http.StatusNotModified)
-		return nil
-	}
-	h.Set("Content-Type", contentType)
-	body := t.raw
-	if t.compressible && acceptsGzip(r) {
-		h.Set("Content-Encoding", "gzip")
-		body = t.gzipped()
-	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	if r.Method == http.MethodHead {
-		return nil
-	}
-	_, err := w.Write(body)
-	return err
-}
-
-func etagMatches(header, etag string) bool {
-	for _, v := range strings.Split(header, ",") {
-		v = strings.TrimSpace(v)
-		if v == "*" || v == etag || strings.TrimPrefix(v, "W/") == etag {
-			return true
-		}
-	}
-	return false
-}
-
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.TrimSpace(name) == "gzip" && strings.ReplaceAll(q, " ", "") != "q=0" {
-			return true
-		}
-	}
-	return false
-}
-
-func tileParams(r *http.Request) (z, x, y int, err error) {
+func tileParams(r *http.Request) (maptile.Tile, error) {
 	parse := func(name string) (int, error) {
 		v := chi.URLParam(r, name)
 		n, err := strconv.Atoi(v)
@@ -250,35 +84,33 @@ func tileParams(r *http.Request) (z, x, y int, err error) {
 		}
 		return n, nil
 	}
-	if z, err = parse("z"); err != nil {
-		return
+	z, err := parse("z")
+	if err != nil {
+		return maptile.Tile{}, err
 	}
-	if x, err = parse("x"); err != nil {
-		return
+	x, err := parse("x")
+	if err != nil {
+		return maptile.Tile{}, err
 	}
-	if y, err = parse("y"); err != nil {
-		return
+	y, err := parse("y")
+	if err != nil {
+		return maptile.Tile{}, err
 	}
-	if z > 14 {
-		return 0, 0, 0, geo.Errorf(geo.EINVALID, "zoom %d is beyond the served range 0-14", z)
+	if z < tiles.MinZoom || z > tiles.MaxZoom {
+		return maptile.Tile{}, geo.Errorf(geo.EINVALID, "zoom %d is beyond the served range %d-%d", z, tiles.MinZoom, tiles.MaxZoom)
 	}
 	if n := 1 << z; x >= n || y >= n {
-		return 0, 0, 0, geo.Errorf(geo.EINVALID, "tile %d/%d/%d does not exist: x and y must be below %d at zoom %d", z, x, y, n, z)
+		return maptile.Tile{}, geo.Errorf(geo.EINVALID, "tile %d/%d/%d does not exist: x and y must be below %d at zoom %d", z, x, y, n, z)
 	}
-	return z, x, y, nil
+	return maptile.New(uint32(x), uint32(y), maptile.Zoom(z)), nil
 }
 
-// tileJSON answers GET /tiles.json (TileJSON 3.0.0).
+// tileJSON answers GET /tiles.json (TileJSON 3.0.0). Its tile URLs name
+// the snapshot's version, so clients may cache the tiles for good.
 func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) error {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	base := scheme + "://" + r.Host
-	kfs := s.Timeline.KeyframeList()
-	instants := make([]string, len(kfs))
-	for i, kf := range kfs {
-		instants[i] = kf.At.UTC().Format(time.RFC3339)
+	snap, err := s.snapshot()
+	if err != nil {
+		return err
 	}
 	ext := "mvt"
 	switch f := r.URL.Query().Get("format"); f {
@@ -288,28 +120,56 @@ func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return geo.Errorf(geo.EINVALID, "format=%s: the tiles are mvt (vector) or png (raster)", f)
 	}
-	tmpl := base + "/tiles/{z}/{x}/{y}." + ext
-	if k, _, err := s.keyframeParam(r); err == nil && r.URL.Query().Get("datetime") != "" {
-		tmpl += "?datetime=" + instants[k]
-	} else if err != nil {
-		return err
+	instants := make([]string, len(snap.Keyframes))
+	for i, kf := range snap.Keyframes {
+		instants[i] = kf.At.UTC().Format(time.RFC3339)
 	}
+	tmpl := baseURL(r) + "/tiles/{z}/{x}/{y}." + ext + "?v=" + snap.Version
+	if r.URL.Query().Get("datetime") != "" {
+		k, err := keyframeParam(r, snap)
+		if err != nil {
+			return err
+		}
+		tmpl += "&datetime=" + instants[k]
+	}
+	b := snap.Bound
 	doc := map[string]any{
 		"tilejson":      "3.0.0",
 		"name":          "frontline",
+		"version":       snap.Version,
 		"description":   "Who controlled what in Syria, 26 Nov - 12 Dec 2024; add ?datetime=INSTANT to the tile URL.",
 		"attribution":   s.Attribution,
 		"scheme":        "xyz",
 		"tiles":         []string{tmpl},
-		"minzoom":       0,
-		"maxzoom":       14,
-		"bounds":        []float64{35.5, 32.2, 42.5, 37.4},
-		"center":        []float64{38.5, 35.0, 6},
-		"vector_layers": s.TileLayers,
+		"minzoom":       tiles.MinZoom,
+		"maxzoom":       tiles.MaxZoom,
+		"bounds":        []float64{floor2(b.Min[0]), floor2(b.Min[1]), ceil2(b.Max[0]), ceil2(b.Max[1])},
+		"center":        []float64{math.Round(b.Center()[0]*100) / 100, math.Round(b.Center()[1]*100) / 100, 6},
+		"vector_layers": tileLayers,
 		"keyframes":     instants,
 	}
 	if ext == "png" {
 		delete(doc, "vector_layers") // raster tiles have none
 	}
+	cacheFor(w, r, snap)
 	return writeJSON(w, "application/json", doc)
+}
+
+// floor2 and ceil2 round a bound outward to 2 decimals, so that it still
+// holds all the ground.
+func floor2(v float64) float64 { return math.Floor(v*100) / 100 }
+func ceil2(v float64) float64  { return math.Ceil(v*100) / 100 }
+
+// keyframeParam resolves ?datetime= to the keyframe of snap in force then;
+// the last keyframe when it is absent.
+func keyframeParam(r *http.Request, snap *app.Snapshot) (int, error) {
+	v := r.URL.Query().Get("datetime")
+	if v == "" {
+		return len(snap.Keyframes) - 1, nil
+	}
+	t, err := ParseInstant(v, "datetime", time.Now())
+	if err != nil {
+		return 0, err
+	}
+	return snap.KeyframeFor(t)
 }

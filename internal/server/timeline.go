@@ -10,18 +10,8 @@ import (
 
 	"frontline/geo"
 
-	"github.com/paulmach/orb"
+	"frontline/internal/app"
 )
-
-// Timeline is the control timeline and the territory it implies.
-type Timeline interface {
-	Control(p orb.Point, t time.Time) (geo.Control, error)
-	KeyframeList() []geo.Keyframe
-	KeyframeAt(t time.Time) int // index of the keyframe in force at t, -1 before the first
-	Faction(p orb.Point, t time.Time) string
-	AllChanges() []*geo.Change
-	AreasAt(keyframe int) map[string]float64
-}
 
 // ControlJSON is the wire form of a point-at-time answer; the CLI prints
 // the same.
@@ -104,19 +94,6 @@ func ControlOf(c geo.Control) ControlJSON {
 	return out
 }
 
-// ParseInstant reads an instant: RFC 3339, or a date meaning 00:00 UTC.
-// Empty means now.
-func ParseInstant(v, name string, now time.Time) (time.Time, error) {
-	if v == "" {
-		return now.UTC(), nil
-	}
-	if t, err := geo.ParseTime(v); err == nil {
-		return t, nil
-	}
-	return time.Time{}, geo.Errorf(geo.EINVALID,
-		"%s must be an RFC 3339 instant (2024-12-05T10:00:00Z) or a date (2024-12-05), got %q", name, v)
-}
-
 // controller answers GET /api/controller?lon=&lat=&at=.
 func (s *Server) controller(w http.ResponseWriter, r *http.Request) error {
 	p, err := pointParam(r)
@@ -127,12 +104,18 @@ func (s *Server) controller(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.Timeline.Control(p, at)
+	v, err := s.current()
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json")
-	_, err = w.Write(s.controlBody(c))
+	c, err := v.snap.Control(p, at)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set(VersionHeader, v.snap.Version)
+	_, err = w.Write(v.controlBody(c))
 	return err
 }
 
@@ -145,9 +128,9 @@ const distanceMark = 987654321.5
 
 // controlBody encodes an answer as [ControlOf] and encoding/json would,
 // reusing the encoding of everything but the point, the instant and the
-// distance: the answers of one State share it.
-func (s *Server) controlBody(c geo.Control) []byte {
-	v, ok := s.controlCache.Load(c.State)
+// distance: the answers of one State of one snapshot share it.
+func (v *view) controlBody(c geo.Control) []byte {
+	e, ok := v.controls.Load(c.State)
 	if !ok {
 		j := ControlOf(c)
 		if j.Place != nil {
@@ -165,9 +148,9 @@ func (s *Server) controlBody(c geo.Control) []byte {
 		if k := bytes.Index(b, []byte("987654321.5")); k >= 0 {
 			t.head, t.tail = b[:k], b[k+len("987654321.5"):]
 		}
-		v, _ = s.controlCache.LoadOrStore(c.State, t)
+		e, _ = v.controls.LoadOrStore(c.State, t)
 	}
-	t := v.(*controlTemplate)
+	t := e.(*controlTemplate)
 	buf := make([]byte, 0, len(t.head)+len(t.tail)+96)
 	buf = append(buf, `{"point":[`...)
 	buf = strconv.AppendFloat(buf, c.Point.Lon(), 'f', -1, 64)
@@ -205,42 +188,56 @@ type keyframeJSON struct {
 	Changes []ChangeJSON `json:"changes"`
 }
 
-// timeline answers GET /api/timeline: the keyframes, the changes at each
-// (the baseline's hundreds of rows only with ?baseline=1), and the
-// factions with their colours.
+// timeline answers GET /api/timeline: the snapshot's version, the
+// keyframes, the changes at each (the baseline's hundreds of rows only
+// with ?baseline=1), and the factions with their colours. Pages poll it
+// to learn of a new version, so it is cached and revalidated by ETag.
 func (s *Server) timeline(w http.ResponseWriter, r *http.Request) error {
 	withBaseline := r.URL.Query().Get("baseline") == "1"
-	kfs := s.Timeline.KeyframeList()
-	out := struct {
-		Start       time.Time      `json:"start"`
-		End         time.Time      `json:"end"`
-		Factions    []geo.Faction  `json:"factions"`
-		Keyframes   []keyframeJSON `json:"keyframes"`
-		Attribution string         `json:"attribution"`
-	}{Start: geo.TimelineStart, End: geo.TimelineEnd, Factions: geo.Factions, Keyframes: make([]keyframeJSON, 0, len(kfs)),
-		Attribution: s.Attribution}
-	for _, kf := range kfs {
-		k := keyframeJSON{ID: kf.ID, At: kf.At, Changes: []ChangeJSON{}}
-		if kf.At.After(geo.TimelineStart) || withBaseline {
-			for _, c := range kf.Changes {
-				k.Changes = append(k.Changes, s.changeJSON(c))
-			}
-		}
-		out.Keyframes = append(out.Keyframes, k)
+	snap, err := s.snapshot()
+	if err != nil {
+		return err
 	}
-	return writeJSON(w, "application/json", out)
+	key := snap.Version + "|timeline|" + strconv.FormatBool(withBaseline)
+	resp, ok := s.cache.get(key)
+	if !ok {
+		out := struct {
+			Version     string         `json:"version"`
+			Start       time.Time      `json:"start"`
+			End         time.Time      `json:"end"`
+			Factions    []geo.Faction  `json:"factions"`
+			Keyframes   []keyframeJSON `json:"keyframes"`
+			Attribution string         `json:"attribution"`
+		}{Version: snap.Version, Start: geo.TimelineStart, End: geo.TimelineEnd, Factions: geo.Factions,
+			Keyframes: make([]keyframeJSON, 0, len(snap.Keyframes)), Attribution: s.Attribution}
+		for k, kf := range snap.Keyframes {
+			kj := keyframeJSON{ID: k, At: kf.At, Changes: []ChangeJSON{}}
+			if kf.At.After(geo.TimelineStart) || withBaseline {
+				for _, c := range kf.Changes {
+					kj.Changes = append(kj.Changes, changeJSON(snap, c))
+				}
+			}
+			out.Keyframes = append(out.Keyframes, kj)
+		}
+		if resp, err = encodeResponse(snap.Version, out); err != nil {
+			return err
+		}
+		s.cache.put(key, resp)
+	}
+	cacheFor(w, r, snap)
+	if r.URL.Query().Get(versionParam) != snap.Version {
+		w.Header().Set("Cache-Control", "no-cache") // always revalidated: it announces new versions
+	}
+	return serveBytes(w, r, "application/json", resp)
 }
 
-func (s *Server) changeJSON(c *geo.Change) ChangeJSON {
+func changeJSON(snap *app.Snapshot, c *geo.Change) ChangeJSON {
 	j := ChangeJSON{ID: c.ID, Place: c.Place, Area: c.Area, Name: c.Name, Faction: c.Faction, At: c.At,
-		Precision: c.Precision, Status: c.Status, Summary: c.Summary, Sources: c.Sources}
-	if c.Place != "" && s.Places != nil {
-		if p := s.Places(c.Place); p != nil {
+		Precision: c.Precision, Status: c.Status, Summary: c.Summary, Sources: sourcesJSON(c.Sources)}
+	if c.Place != "" {
+		if p := snap.Place(c.Place); p != nil {
 			j.Point = &[2]float64{p.Point.Lon(), p.Point.Lat()}
 		}
-	}
-	if j.Sources == nil {
-		j.Sources = []geo.Source{}
 	}
 	return j
 }
@@ -253,17 +250,22 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) error {
 		At      time.Time          `json:"at"`
 		AreaKm2 map[string]float64 `json:"area_km2"`
 	}
-	kfs := s.Timeline.KeyframeList()
+	snap, err := s.snapshot()
+	if err != nil {
+		return err
+	}
 	out := struct {
+		Version   string        `json:"version"`
 		Factions  []geo.Faction `json:"factions"`
 		Keyframes []row         `json:"keyframes"`
-	}{Factions: geo.Factions, Keyframes: make([]row, 0, len(kfs))}
-	for _, kf := range kfs {
+	}{Version: snap.Version, Factions: geo.Factions, Keyframes: make([]row, 0, len(snap.Keyframes))}
+	for k, kf := range snap.Keyframes {
 		areas := map[string]float64{}
-		for f, a := range s.Timeline.AreasAt(kf.ID) {
+		for f, a := range snap.Areas(k) {
 			areas[f] = math.Round(a*10) / 10
 		}
-		out.Keyframes = append(out.Keyframes, row{ID: kf.ID, At: kf.At, AreaKm2: areas})
+		out.Keyframes = append(out.Keyframes, row{ID: k, At: kf.At, AreaKm2: areas})
 	}
+	cacheFor(w, r, snap)
 	return writeJSON(w, "application/json", out)
 }

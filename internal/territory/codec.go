@@ -41,6 +41,25 @@ func Digest(changes []*geo.Change, outline orb.MultiPolygon) string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
+// gridKey identifies what a grid is built from: the outline, the
+// controlling places in order, and the area changes with their shapes.
+func gridKey(outline orb.MultiPolygon, places []*geo.Place, areas []*geo.Change) string {
+	h := sha256.New()
+	fmt.Fprintln(h, algorithm)
+	for _, poly := range outline {
+		for _, r := range poly {
+			fmt.Fprintln(h, r)
+		}
+	}
+	for _, p := range places {
+		fmt.Fprintln(h, p.ID, p.Point)
+	}
+	for _, a := range areas {
+		fmt.Fprintln(h, a.ID, a.Shape)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 type gridFile struct {
 	Cells    []h3.Cell
 	Class    []int32

@@ -33,6 +33,8 @@ type Grid struct {
 	// Built with the grid and used to dissolve cells; not stored.
 	edges   [][]edge
 	areaKm2 []float64
+	key     string // what it was built from; see gridKey
+
 }
 
 // Class is what decides a set of cells: the nearest controlling place and

@@ -70,15 +70,29 @@ func AreaChanges(changes []*geo.Change) []*geo.Change {
 
 // Build makes the grid for changes within outline and the model on it.
 func Build(outline orb.MultiPolygon, changes []*geo.Change, places func(string) *geo.Place) (*Model, error) {
+	return BuildOn(nil, outline, changes, places)
+}
+
+// BuildOn is [Build] reusing prev when prev was built, in this process,
+// for the same outline, controlling places and areas: then only the
+// histories are derived again, which takes milliseconds rather than the
+// second a grid takes. A change of who holds a known place is such a case.
+func BuildOn(prev *Grid, outline orb.MultiPolygon, changes []*geo.Change, places func(string) *geo.Place) (*Model, error) {
 	geo.SortChanges(changes)
 	ps, err := ControllingPlaces(changes, places)
 	if err != nil {
 		return nil, err
 	}
-	g, err := BuildGrid(outline, ps, AreaChanges(changes))
+	areas := AreaChanges(changes)
+	key := gridKey(outline, ps, areas)
+	if prev != nil && prev.edges != nil && prev.key == key {
+		return New(prev, changes, places)
+	}
+	g, err := BuildGrid(outline, ps, areas)
 	if err != nil {
 		return nil, err
 	}
+	g.key = key
 	return New(g, changes, places)
 }
 

@@ -1,6 +1,8 @@
 package territory_test
 
 import (
+	"math"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -306,5 +308,75 @@ func BenchmarkFaction(b *testing.B) {
 			b.Fatal("no faction")
 		}
 		i++
+	}
+}
+
+// A change of who holds a known place reuses the grid and derives what a
+// fresh build derives; a new controlling place builds a new grid.
+func TestBuildOnReusesTheGrid(t *testing.T) {
+	f := curated(t)
+	raqqa := findCity(t, f.gz, "Raqqa")
+	var place string
+	for _, c := range f.changes {
+		if pl := f.gz.Place(c.Place); pl != nil && pl.Point == raqqa {
+			place = c.Place
+			break
+		}
+	}
+	if place == "" {
+		t.Fatal("no change names Raqqa")
+	}
+	extra := &geo.Change{ID: "test-raqqa", Place: place, Faction: geo.ISIS, At: day(11, 3), Precision: geo.Hour,
+		Status: geo.Claimed, Sources: []geo.Source{{Outlet: "test"}}}
+	changes := append(slices.Clone(f.changes), extra)
+	reused, err := territory.BuildOn(f.model.Grid, f.outline, changes, f.gz.Place)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reused.Grid != f.model.Grid {
+		t.Error("the grid was built again for a change of a known place")
+	}
+	fresh, err := territory.Build(f.outline, slices.Clone(changes), f.gz.Place)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := reused.Territories()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := fresh.Territories()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a) != len(b) || len(a) != len(f.terr)+1 {
+		t.Fatalf("%d keyframes reused, %d fresh, %d before", len(a), len(b), len(f.terr))
+	}
+	for k := range a {
+		if len(a[k]) != len(b[k]) {
+			t.Fatalf("keyframe %d: %d factions reused, %d fresh", k, len(a[k]), len(b[k]))
+		}
+		for i := range a[k] {
+			if a[k][i].Faction != b[k][i].Faction || math.Abs(a[k][i].AreaKm2-b[k][i].AreaKm2) > 1e-6 {
+				t.Errorf("keyframe %d: %s %.1f km² reused, %s %.1f fresh", k, a[k][i].Faction, a[k][i].AreaKm2, b[k][i].Faction, b[k][i].AreaKm2)
+			}
+		}
+	}
+	if got := reused.Faction(raqqa, day(11, 4)); got != geo.ISIS {
+		t.Errorf("Raqqa after the change: %s", got)
+	}
+
+	// A new area decides cells of its own: a new grid.
+	zone := &geo.Change{ID: "test-zone", Area: "test-zone", Faction: geo.Coalition, At: day(11, 3), Precision: geo.Hour,
+		Status: geo.Claimed, Sources: []geo.Source{{Outlet: "test"}},
+		Shape: orb.MultiPolygon{{{{38.9, 35.9}, {39.1, 35.9}, {39.1, 36.0}, {38.9, 36.0}, {38.9, 35.9}}}}}
+	rebuilt, err := territory.BuildOn(f.model.Grid, f.outline, append(slices.Clone(f.changes), zone), f.gz.Place)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rebuilt.Grid == f.model.Grid {
+		t.Error("a new area reused the old grid")
+	}
+	if got := rebuilt.Faction(orb.Point{39, 35.95}, day(11, 4)); got != geo.Coalition {
+		t.Errorf("inside the new area: %s", got)
 	}
 }

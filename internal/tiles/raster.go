@@ -111,24 +111,6 @@ func (p *pngBuffers) Put(b *png.EncoderBuffer) { p.Pool.Put(b) }
 
 var pngEncoder = png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: &pngBuffers{}}
 
-// tileProjection maps lon/lat to pixels of one tile in web mercator.
-type tileProjection struct{ scale, x0, y0 float64 }
-
-func newTileProjection(t maptile.Tile) tileProjection {
-	scale := rasterSize * math.Exp2(float64(t.Z))
-	return tileProjection{scale, float64(t.X) * rasterSize, float64(t.Y) * rasterSize}
-}
-
-func (p tileProjection) pixel(ll orb.Point) (float32, float32) {
-	// Mercator's limit: beyond it y runs off to infinity.
-	const maxLat = 85.05112878
-	lat := min(max(ll[1], -maxLat), maxLat)
-	s := math.Sin(lat * math.Pi / 180)
-	x := ll[0]/360 + 0.5
-	y := 0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)
-	return float32(x*p.scale - p.x0), float32(y*p.scale - p.y0)
-}
-
 // PNG renders the control layer of a keyframe as a 256x256 PNG tile in the faction colours; nil bytes when nothing is drawn.
 func (r *Renderer) PNG(t maptile.Tile, keyframe int) ([]byte, error) {
 	if !t.Valid() {
@@ -139,7 +121,6 @@ func (r *Renderer) PNG(t maptile.Tile, keyframe int) ([]byte, error) {
 		return nil, err
 	}
 	padded := t.Bound(rasterPadPx / float64(rasterSize))
-	proj := newTileProjection(t)
 
 	c := canvases.Get().(*canvas)
 	defer canvases.Put(c)
@@ -154,7 +135,7 @@ func (r *Renderer) PNG(t maptile.Tile, keyframe int) ([]byte, error) {
 		}
 		first := len(c.rings)
 		for _, poly := range tr.Shape {
-			c.addPolygon(poly, padded, proj)
+			c.addPolygon(poly, padded, t)
 		}
 		if len(c.rings) == first {
 			continue
@@ -193,10 +174,10 @@ func (r *Renderer) PNG(t maptile.Tile, keyframe int) ([]byte, error) {
 	return bytes.Clone(c.out.Bytes()), nil
 }
 
-// addPolygon clips a polygon to the padded tile and projects its rings.
-// Exteriors are wound one way and holes the other on the image, whatever
-// the input did, which the fill and the outline rely on.
-func (c *canvas) addPolygon(poly orb.Polygon, padded orb.Bound, proj tileProjection) {
+// addPolygon clips a polygon to the padded tile and projects its rings
+// onto t's pixels. Exteriors are wound one way and holes the other on the
+// image, whatever the input did, which the fill and the outline rely on.
+func (c *canvas) addPolygon(poly orb.Polygon, padded orb.Bound, t maptile.Tile) {
 	for i, rg := range poly {
 		b := rg.Bound()
 		switch {
@@ -211,22 +192,23 @@ func (c *canvas) addPolygon(poly orb.Polygon, padded orb.Bound, proj tileProject
 			c.clip = append(c.clip[:0], rg...)
 			rg = clip.Ring(padded, c.clip)
 		}
-		if !c.addRing(rg, proj, i > 0) && i == 0 {
+		if !c.addRing(rg, t, i > 0) && i == 0 {
 			return
 		}
 	}
 }
 
-// addRing projects a clipped ring and reports whether anything is left
-// of it.
-func (c *canvas) addRing(rg orb.Ring, proj tileProjection, hole bool) bool {
+// addRing projects a clipped ring onto t's pixels and reports whether
+// anything is left of it.
+func (c *canvas) addRing(rg orb.Ring, t maptile.Tile, hole bool) bool {
 	if len(rg) > 1 && rg[0] == rg[len(rg)-1] {
 		rg = rg[:len(rg)-1] // the rasterizer closes paths itself
 	}
 	lo := len(c.xy)
 	var px, py float32
 	for i, ll := range rg {
-		x, y := proj.pixel(ll)
+		x64, y64 := tilePixel(ll, t, rasterSize)
+		x, y := float32(x64), float32(y64)
 		if i > 0 && abs32(x-px)+abs32(y-py) < rasterStepPx {
 			continue
 		}

@@ -62,8 +62,8 @@ func renderPNG(t *testing.T, r *Renderer, tile maptile.Tile) image.Image {
 // pixel is the colour of the pixel holding a point.
 func pixel(t *testing.T, img image.Image, tile maptile.Tile, lon, lat float64) color.NRGBA {
 	t.Helper()
-	f := maptile.Fraction(orb.Point{lon, lat}, tile.Z)
-	x, y := int(256*(f[0]-float64(tile.X))), int(256*(f[1]-float64(tile.Y)))
+	px, py := tilePixel(orb.Point{lon, lat}, tile, rasterSize)
+	x, y := int(px), int(py)
 	if !(image.Point{x, y}).In(img.Bounds()) {
 		t.Fatalf("%v,%v is off tile %v", lon, lat, tile)
 	}
@@ -96,8 +96,8 @@ func TestPNG(t *testing.T) {
 
 	// The outline runs just inside the government's western edge, darker
 	// and more opaque than the fill.
-	f := maptile.Fraction(orb.Point{36, 34.5}, tile.Z)
-	x, y := 256*(f[0]-float64(tile.X)), int(256*(f[1]-float64(tile.Y)))
+	x, py := tilePixel(orb.Point{36, 34.5}, tile, rasterSize)
+	y := int(py)
 	var edge color.NRGBA
 	for _, px := range []int{int(math.Floor(x)), int(math.Ceil(x))} {
 		if c := color.NRGBAModel.Convert(img.At(px, y)).(color.NRGBA); c.A > edge.A {
@@ -208,32 +208,5 @@ func TestPNGErrors(t *testing.T) {
 	r.Territories = func(int) ([]geo.Territory, error) { return nil, boom }
 	if _, err := r.PNG(maptile.New(0, 0, 0), 0); !errors.Is(err, boom) {
 		t.Errorf("got %v, want the store's error", err)
-	}
-}
-
-// BenchmarkPNGZ7 draws a z7 tile crossed by a 2,000-vertex front line
-// held on both sides.
-func BenchmarkPNGZ7(b *testing.B) {
-	const n = 2000
-	front := make(orb.Ring, 0, n+1)
-	for i := range n {
-		a := 2 * math.Pi * float64(i) / n
-		rad := 1.2 + 0.05*math.Sin(17*a) + 0.02*math.Sin(89*a)
-		front = append(front, orb.Point{38 + rad*math.Cos(a), 35 + 0.8*rad*math.Sin(a)})
-	}
-	front = append(front, front[0])
-	around := front.Clone()
-	around.Reverse()
-	r := rasterRenderer([]geo.Territory{
-		{Faction: geo.Government, Shape: orb.MultiPolygon{{front}}},
-		{Faction: geo.HTS, Shape: orb.MultiPolygon{{rasterSquare(35, 32, 41, 38), around}}},
-	})
-	tile := maptile.At(orb.Point{38, 35}, 7)
-	b.ReportAllocs()
-	for b.Loop() {
-		raw, err := r.PNG(tile, 0)
-		if err != nil || raw == nil {
-			b.Fatal(raw, err)
-		}
 	}
 }

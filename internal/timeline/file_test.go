@@ -83,7 +83,7 @@ func TestCuratedData(t *testing.T) {
 }
 
 func TestReadRejectsBadLines(t *testing.T) {
-	good := `{"type":"Feature","id":"a","geometry":null,"properties":{"place":"gn:1","name":"x","faction":"hts","at":"2024-12-01","precision":"day","status":"confirmed","summary":"s","sources":[{"outlet":"o","url":"u","published":"2024-12-01","quote":"q"}]}}`
+	good := `{"type":"Feature","id":"a","geometry":null,"properties":{"place":"gn:1","name":"x","faction":"hts","at":"2024-12-01","precision":"day","status":"confirmed","summary":"s","sources":[{"outlet":"o","url":"https://example.org/u","published":"2024-12-01","quote":"q"}]}}`
 	with := func(old, new string) string { return strings.Replace(good, old, new, 1) }
 	for name, tc := range map[string]struct {
 		body, says string
@@ -93,12 +93,13 @@ func TestReadRejectsBadLines(t *testing.T) {
 		"bad time":         {with(`"2024-12-01","precision"`, `"1 Dec","precision"`), "RFC 3339"},
 		"outside timeline": {with(`"2024-12-01","precision"`, `"2025-01-01","precision"`), "outside the timeline"},
 		"bad status":       {with(`"confirmed"`, `"rumoured"`), "status"},
-		"no sources":       {with(`[{"outlet":"o","url":"u","published":"2024-12-01","quote":"q"}]`, `[]`), "source"},
+		"no sources":       {with(`[{"outlet":"o","url":"https://example.org/u","published":"2024-12-01","quote":"q"}]`, `[]`), "source"},
 		"duplicate id":     {good + "\n" + good + "\n", "repeats line 1"},
 		"unknown field":    {with(`"name":"x"`, `"name":"x","colour":"red"`), "unknown field"},
 		"place and area":   {with(`"place":"gn:1"`, `"place":"gn:1","area":"z"`), "either a place or an area"},
 		"open ring": {with(`"geometry":null,"properties":{"place":"gn:1"`,
 			`"geometry":{"type":"Polygon","coordinates":[[[36,33],[37,33],[37,34],[36,34]]]},"properties":{"area":"z"`), "closed"},
+		"script link": {with(`"url":"https://example.org/u"`, `"url":"javascript:alert(1)"`), "http or https"},
 		"a point geometry": {with(`"geometry":null,"properties":{"place":"gn:1"`,
 			`"geometry":{"type":"Point","coordinates":[36,33]},"properties":{"area":"z"`), "Polygon"},
 	} {

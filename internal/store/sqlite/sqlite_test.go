@@ -4,10 +4,10 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
-	"frontline/geo"
-
-	"github.com/paulmach/orb"
+	"frontline/internal/store"
+	"frontline/internal/store/storetest"
 )
 
 // MustOpen opens a fresh database file in the test's temporary folder.
@@ -21,15 +21,37 @@ func MustOpen(tb testing.TB) *DB {
 	return db
 }
 
+// The store contract, on real files: each handle is its own *DB, as
+// another process's would be.
+func TestStoreContract(t *testing.T) {
+	storetest.Run(t, func(tb testing.TB) func() (store.Store, error) {
+		path := filepath.Join(tb.TempDir(), "frontline.db")
+		return func() (store.Store, error) {
+			db, err := Open(context.Background(), path)
+			if err != nil {
+				return nil, err
+			}
+			db.PollInterval = 20 * time.Millisecond
+			return db, nil
+		}
+	})
+}
+
 func TestOpenSetsWALAndForeignKeys(t *testing.T) {
 	db := MustOpen(t)
-	var mode string
-	if err := db.db.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
-		t.Fatalf("journal_mode = %q, %v", mode, err)
-	}
-	var fk int
-	if err := db.db.QueryRow(`PRAGMA foreign_keys`).Scan(&fk); err != nil || fk != 1 {
-		t.Fatalf("foreign_keys = %d, %v", fk, err)
+	for _, pool := range []string{"writer", "reader"} {
+		conn := db.w
+		if pool == "reader" {
+			conn = db.r
+		}
+		var mode string
+		if err := conn.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+			t.Fatalf("%s: journal_mode = %q, %v", pool, mode, err)
+		}
+		var fk int
+		if err := conn.QueryRow(`PRAGMA foreign_keys`).Scan(&fk); err != nil || fk != 1 {
+			t.Fatalf("%s: foreign_keys = %d, %v", pool, fk, err)
+		}
 	}
 }
 
@@ -42,7 +64,7 @@ func TestMigrationsApplyOnce(t *testing.T) {
 			t.Fatalf("open %d: %v", i, err)
 		}
 		var applied, files int
-		if err := db.db.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&applied); err != nil {
+		if err := db.r.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&applied); err != nil {
 			t.Fatal(err)
 		}
 		names, _ := migrationFS.ReadDir("migrations")
@@ -51,39 +73,5 @@ func TestMigrationsApplyOnce(t *testing.T) {
 		if applied != files {
 			t.Fatalf("open %d: %d migrations recorded, %d embedded", i, applied, files)
 		}
-	}
-}
-
-func TestLoadPlacesFillsOncePerVersion(t *testing.T) {
-	ctx := context.Background()
-	db := MustOpen(t)
-	places := []*geo.Place{
-		{ID: "gn:1", Name: "One", Kind: geo.City, Country: "SY", Point: orb.Point{36, 35}, Names: []string{"Wahid"}},
-		{ID: "fl:two", Name: "Two", Kind: geo.Prison, Country: "SY", Point: orb.Point{36.3, 33.6}},
-	}
-	filled, err := db.LoadPlaces(ctx, places, "v1")
-	if err != nil || !filled {
-		t.Fatalf("first load: filled=%v err=%v", filled, err)
-	}
-	filled, err = db.LoadPlaces(ctx, places[:1], "v1")
-	if err != nil || filled {
-		t.Fatalf("same version loaded again: filled=%v err=%v", filled, err)
-	}
-	if n, _ := db.CountPlaces(ctx); n != 2 {
-		t.Fatalf("places after reuse = %d, want 2", n)
-	}
-	filled, err = db.LoadPlaces(ctx, places[:1], "v2")
-	if err != nil || !filled {
-		t.Fatalf("new version: filled=%v err=%v", filled, err)
-	}
-	if n, _ := db.CountPlaces(ctx); n != 1 {
-		t.Fatalf("places after v2 = %d, want 1", n)
-	}
-	p, err := db.PlaceByID(ctx, "gn:1")
-	if err != nil || p.Name != "One" || len(p.Names) != 1 || p.Point != (orb.Point{36, 35}) {
-		t.Fatalf("PlaceByID = %+v, %v", p, err)
-	}
-	if _, err := db.PlaceByID(ctx, "fl:two"); geo.ErrorCode(err) != geo.ENOTFOUND {
-		t.Fatalf("removed place: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"frontline/geo"
+	"frontline/internal/store"
 
 	"github.com/mattn/go-sqlite3"
 	"github.com/paulmach/orb"
@@ -14,16 +15,10 @@ import (
 	"github.com/paulmach/orb/geojson"
 )
 
-// OriginEmbedded marks the changes that come with the binary; a new
-// binary replaces them and leaves imported ones alone.
-const OriginEmbedded = "embedded"
-
-// ReplaceChanges swaps the changes of an origin for those load returns,
-// in one transaction, unless version is already loaded for it (then load
-// is not called). It returns how many changes it wrote.
+// ReplaceChanges implements [store.Store].
 func (db *DB) ReplaceChanges(ctx context.Context, origin, version string, load func() ([]*geo.Change, error)) (int, error) {
 	key := "changes_version:" + origin
-	if v, err := db.Meta(ctx, key); err != nil || v == version {
+	if v, err := meta(ctx, db.r, key); err != nil || v == version {
 		return 0, err
 	}
 	changes, err := load()
@@ -31,28 +26,43 @@ func (db *DB) ReplaceChanges(ctx context.Context, origin, version string, load f
 		return 0, err
 	}
 	err = db.write(ctx, func(tx *sql.Tx) error {
+		if v, err := meta(ctx, tx, key); err != nil || v == version {
+			return errUnchanged // another process wrote it meanwhile
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE origin = ?`, origin); err != nil {
 			return err
 		}
 		if err := insertChanges(ctx, tx, origin, changes); err != nil {
 			return err
 		}
+		if err := bumpRevision(ctx, tx); err != nil {
+			return err
+		}
 		return setMeta(ctx, tx, key, version)
 	})
+	if err == errUnchanged {
+		return 0, nil
+	}
 	if err != nil {
 		return 0, err
 	}
 	return len(changes), nil
 }
 
-// ImportChanges adds changes, all or none. A change whose id is taken
-// or whose place is unknown rejects the lot.
+// ImportChanges implements [store.Store].
 func (db *DB) ImportChanges(ctx context.Context, origin string, changes []*geo.Change) error {
-	return db.write(ctx, func(tx *sql.Tx) error { return insertChanges(ctx, tx, origin, changes) })
+	return db.write(ctx, func(tx *sql.Tx) error {
+		if err := insertChanges(ctx, tx, origin, changes); err != nil {
+			return err
+		}
+		return bumpRevision(ctx, tx)
+	})
 }
 
+// write runs fn in a transaction that holds the write lock from its start,
+// so two processes' writes queue instead of failing midway.
 func (db *DB) write(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := db.db.BeginTx(ctx, nil)
+	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
@@ -142,12 +152,6 @@ func insertChanges(ctx context.Context, tx *sql.Tx, origin string, changes []*ge
 	return nil
 }
 
-func setMeta(ctx context.Context, tx *sql.Tx, key, value string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-	return err
-}
-
 func isUnique(err error) bool {
 	e, ok := err.(sqlite3.Error)
 	return ok && e.ExtendedCode == sqlite3.ErrConstraintPrimaryKey || ok && e.ExtendedCode == sqlite3.ErrConstraintUnique
@@ -158,9 +162,31 @@ func isFK(err error) bool {
 	return ok && e.ExtendedCode == sqlite3.ErrConstraintForeignKey
 }
 
-// Changes returns every stored change with its sources, in timeline order.
-func (db *DB) Changes(ctx context.Context) ([]*geo.Change, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT id, coalesce(place, ''), coalesce(area, ''), coalesce(shape, ''),
+// Timeline implements [store.Store].
+func (db *DB) Timeline(ctx context.Context) (store.Timeline, error) {
+	tx, err := db.r.BeginTx(ctx, nil)
+	if err != nil {
+		return store.Timeline{}, fmt.Errorf("sqlite: timeline: %w", err)
+	}
+	defer tx.Rollback()
+	// The first read fixes the snapshot the rest of the transaction sees.
+	rev, err := meta(ctx, tx, revisionKey)
+	if err != nil {
+		return store.Timeline{}, err
+	}
+	if rev == "" {
+		rev = "0"
+	}
+	changes, err := readChanges(ctx, tx)
+	if err != nil {
+		return store.Timeline{}, err
+	}
+	geo.SortChanges(changes)
+	return store.Timeline{Revision: rev, Changes: changes}, nil
+}
+
+func readChanges(ctx context.Context, q querier) ([]*geo.Change, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, coalesce(place, ''), coalesce(area, ''), coalesce(shape, ''),
 		name, faction, at, precision, status, summary FROM changes ORDER BY at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: changes: %w", err)
@@ -191,7 +217,7 @@ func (db *DB) Changes(ctx context.Context) ([]*geo.Change, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	srows, err := db.db.QueryContext(ctx, `SELECT change_id, outlet, url, published, quote FROM sources ORDER BY change_id, ord`)
+	srows, err := q.QueryContext(ctx, `SELECT change_id, outlet, url, published, quote FROM sources ORDER BY change_id, ord`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: sources: %w", err)
 	}
@@ -212,10 +238,11 @@ func (db *DB) Changes(ctx context.Context) ([]*geo.Change, error) {
 	return out, srows.Err()
 }
 
-// SaveTerritory stores the derived territory: the keyframes, each
-// faction's ground at each, and the encoded grid, for changes whose
-// digest is digest. It replaces what was there.
-func (db *DB) SaveTerritory(ctx context.Context, digest string, keyframes []geo.Keyframe, terr [][]geo.Territory, grid []byte) error {
+// SaveTerritory implements [store.Store].
+func (db *DB) SaveTerritory(ctx context.Context, t *store.Territory) error {
+	if len(t.Keyframes) != len(t.Territories) {
+		return geo.Errorf(geo.EINVALID, "territory: %d keyframes but %d sets of ground", len(t.Keyframes), len(t.Territories))
+	}
 	return db.write(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{`DELETE FROM territories`, `DELETE FROM keyframes`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
@@ -232,87 +259,95 @@ func (db *DB) SaveTerritory(ctx context.Context, digest string, keyframes []geo.
 			return err
 		}
 		defer ts.Close()
-		for i, kf := range keyframes {
-			if _, err := ks.ExecContext(ctx, kf.ID, kf.At.UTC().Format(time.RFC3339)); err != nil {
-				return fmt.Errorf("sqlite: keyframe %d: %w", kf.ID, err)
+		for i, kf := range t.Keyframes {
+			if _, err := ks.ExecContext(ctx, i, kf.At.UTC().Format(time.RFC3339Nano)); err != nil {
+				return fmt.Errorf("sqlite: keyframe %d: %w", i, err)
 			}
-			for _, t := range terr[i] {
-				b, err := wkb.Marshal(t.Shape)
+			for _, ter := range t.Territories[i] {
+				b, err := wkb.Marshal(ter.Shape)
 				if err != nil {
 					return err
 				}
-				if _, err := ts.ExecContext(ctx, kf.ID, t.Faction, t.AreaKm2, b); err != nil {
-					return fmt.Errorf("sqlite: territory %d %s: %w", kf.ID, t.Faction, err)
+				if _, err := ts.ExecContext(ctx, i, ter.Faction, ter.AreaKm2, b); err != nil {
+					return fmt.Errorf("sqlite: territory %d %s: %w", i, ter.Faction, err)
 				}
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO blobs (key, value) VALUES ('grid', ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, grid); err != nil {
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, t.Grid); err != nil {
 			return err
 		}
-		return setMeta(ctx, tx, "territory_digest", digest)
+		return setMeta(ctx, tx, "territory_digest", t.Digest)
 	})
 }
 
-// Grid returns the stored grid and the digest of the changes it was built
-// for; an empty digest when none is stored.
-func (db *DB) Grid(ctx context.Context) (digest string, grid []byte, err error) {
-	if digest, err = db.Meta(ctx, "territory_digest"); err != nil || digest == "" {
-		return "", nil, err
-	}
-	err = db.db.QueryRowContext(ctx, `SELECT value FROM blobs WHERE key = 'grid'`).Scan(&grid)
-	if err == sql.ErrNoRows {
-		return "", nil, nil
-	}
-	return digest, grid, err
-}
-
-// Areas returns the area in km² per faction at every keyframe, by
-// keyframe id.
-func (db *DB) Areas(ctx context.Context) (map[int]map[string]float64, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT keyframe_id, faction, area_km2 FROM territories`)
+// Territory implements [store.Store].
+func (db *DB) Territory(ctx context.Context, digest string) (*store.Territory, error) {
+	tx, err := db.r.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: areas: %w", err)
+		return nil, fmt.Errorf("sqlite: territory: %w", err)
 	}
-	defer rows.Close()
-	out := map[int]map[string]float64{}
+	defer tx.Rollback()
+	stored, err := meta(ctx, tx, "territory_digest")
+	if err != nil || stored != digest || digest == "" {
+		return nil, err
+	}
+	out := &store.Territory{Digest: digest}
+	err = tx.QueryRowContext(ctx, `SELECT value FROM blobs WHERE key = 'grid'`).Scan(&out.Grid)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: grid: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, at FROM keyframes ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: keyframes: %w", err)
+	}
+	index := map[int]int{}
 	for rows.Next() {
 		var id int
-		var f string
-		var a float64
-		if err := rows.Scan(&id, &f, &a); err != nil {
+		var at string
+		if err := rows.Scan(&id, &at); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		if out[id] == nil {
-			out[id] = map[string]float64{}
+		t, err := time.Parse(time.RFC3339Nano, at)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("sqlite: keyframe %d at: %w", id, err)
 		}
-		out[id][f] = a
+		index[id] = len(out.Keyframes)
+		out.Keyframes = append(out.Keyframes, geo.Keyframe{ID: len(out.Keyframes), At: t})
 	}
-	return out, rows.Err()
-}
-
-// Territories returns each faction's ground at one keyframe, in faction
-// order.
-func (db *DB) Territories(ctx context.Context, keyframe int) ([]geo.Territory, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT t.faction, t.area_km2, t.shape FROM territories t
-		JOIN factions f ON f.id = t.faction WHERE t.keyframe_id = ? ORDER BY f.ord`, keyframe)
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out.Territories = make([][]geo.Territory, len(out.Keyframes))
+	rows, err = tx.QueryContext(ctx, `SELECT t.keyframe_id, t.faction, t.area_km2, t.shape FROM territories t
+		JOIN factions f ON f.id = t.faction ORDER BY t.keyframe_id, f.ord`)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: territories %d: %w", keyframe, err)
+		return nil, fmt.Errorf("sqlite: territories: %w", err)
 	}
 	defer rows.Close()
-	var out []geo.Territory
 	for rows.Next() {
+		var id int
 		var t geo.Territory
 		var b []byte
-		if err := rows.Scan(&t.Faction, &t.AreaKm2, &b); err != nil {
+		if err := rows.Scan(&id, &t.Faction, &t.AreaKm2, &b); err != nil {
 			return nil, err
+		}
+		i, ok := index[id]
+		if !ok {
+			return nil, fmt.Errorf("sqlite: territory of unknown keyframe %d", id)
 		}
 		g, err := wkb.Unmarshal(b)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: territory %d %s: %w", keyframe, t.Faction, err)
+			return nil, fmt.Errorf("sqlite: territory %d %s: %w", id, t.Faction, err)
 		}
 		t.Shape, _ = geo.AsMultiPolygon(g)
-		out = append(out, t)
+		out.Territories[i] = append(out.Territories[i], t)
 	}
 	return out, rows.Err()
 }

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"encoding/json"
@@ -131,4 +131,11 @@ func stripMarks(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// Basemap returns the page's offline basemap (see basemapJSON), made on
+// first use: it depends on the embedded data only.
+func (a *App) Basemap() ([]byte, error) {
+	a.basemapOnce.Do(func() { a.basemap, a.basemapError = basemapJSON(a.index.Gazetteer()) })
+	return a.basemap, a.basemapError
 }

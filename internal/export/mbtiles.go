@@ -1,4 +1,7 @@
-package tiles
+// Package export writes frontline's maps to files: MBTiles, GeoJSON...
+// It renders nothing itself: the tiles of an MBTiles file come from a
+// [tiles.Renderer].
+package export
 
 import (
 	"bytes"
@@ -19,6 +22,7 @@ import (
 	"sync"
 
 	"frontline/geo"
+	"frontline/internal/tiles"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 	"github.com/paulmach/orb"
@@ -47,12 +51,12 @@ const maxLat = 85.05112878
 // the tiles rendered so far and the tiles in the cover, empty ones
 // included. Tiles render on every CPU: r must bear concurrent calls, as
 // it does for the server.
-func WriteMBTiles(ctx context.Context, path string, r *Renderer, keyframe int, bound orb.Bound, minZoom, maxZoom int,
+func WriteMBTiles(ctx context.Context, path string, r *tiles.Renderer, keyframe int, bound orb.Bound, minZoom, maxZoom int,
 	meta Metadata, progress func(done, total int)) (err error) {
 	switch {
-	case minZoom < MinZoom || maxZoom > MaxZoom || minZoom > maxZoom:
+	case minZoom < tiles.MinZoom || maxZoom > tiles.MaxZoom || minZoom > maxZoom:
 		return geo.Errorf(geo.EINVALID, "zooms must satisfy %d <= minzoom <= maxzoom <= %d, got %d and %d",
-			MinZoom, MaxZoom, minZoom, maxZoom)
+			tiles.MinZoom, tiles.MaxZoom, minZoom, maxZoom)
 	case keyframe < 0 || keyframe >= len(r.Keyframes):
 		return geo.Errorf(geo.EINVALID, "keyframe %d does not exist: there are %d", keyframe, len(r.Keyframes))
 	case bound.Min[0] < -180 || bound.Max[0] > 180 || bound.Min[0] > bound.Max[0] || bound.Min[1] > bound.Max[1] ||
@@ -161,7 +165,7 @@ func publish(tmpPath, path string) error {
 	return os.Rename(tmpPath, path)
 }
 
-func writeTiles(ctx context.Context, db *sql.DB, r *Renderer, keyframe int, bound orb.Bound, minZoom, maxZoom int,
+func writeTiles(ctx context.Context, db *sql.DB, r *tiles.Renderer, keyframe int, bound orb.Bound, minZoom, maxZoom int,
 	meta Metadata, cover []maptile.Tile, progress func(done, total int)) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
@@ -227,7 +231,7 @@ func writeTiles(ctx context.Context, db *sql.DB, r *Renderer, keyframe int, boun
 // renderTiles renders and gzips the tiles of cover on every CPU and
 // hands them to write one at a time, in cover order so the same data
 // gives the same file; gz is nil for an empty tile.
-func renderTiles(ctx context.Context, r *Renderer, keyframe int, cover []maptile.Tile, write func(t maptile.Tile, gz []byte) error) error {
+func renderTiles(ctx context.Context, r *tiles.Renderer, keyframe int, cover []maptile.Tile, write func(t maptile.Tile, gz []byte) error) error {
 	type result struct {
 		gz  []byte
 		err error
@@ -295,7 +299,7 @@ func renderTiles(ctx context.Context, r *Renderer, keyframe int, cover []maptile
 
 // renderGzip renders one tile and gzips it with zw into buf; nil for an
 // empty tile.
-func renderGzip(r *Renderer, t maptile.Tile, keyframe int, zw *gzip.Writer, buf *bytes.Buffer) ([]byte, error) {
+func renderGzip(r *tiles.Renderer, t maptile.Tile, keyframe int, zw *gzip.Writer, buf *bytes.Buffer) ([]byte, error) {
 	raw, err := r.MVT(t, keyframe)
 	if err != nil || raw == nil {
 		return nil, err
@@ -319,7 +323,7 @@ func metadataRows(bound orb.Bound, minZoom, maxZoom int, meta Metadata) ([][2]st
 		MaxZoom int               `json:"maxzoom"`
 	}
 	var layers []vectorLayer
-	for _, l := range Layers {
+	for _, l := range tiles.Layers {
 		layers = append(layers, vectorLayer{ID: l.ID, Fields: l.Fields, MinZoom: minZoom, MaxZoom: maxZoom})
 	}
 	js, err := json.Marshal(struct {

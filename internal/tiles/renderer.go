@@ -1,5 +1,8 @@
-// Package tiles renders the timeline as Mapbox Vector Tiles: the control
-// polygons, the change events and the settlements of one keyframe.
+// Package tiles draws frontline's keyframes as map tiles: vector tiles
+// (Mapbox Vector Tiles: the control polygons, the change events and the
+// settlements) and raster tiles (256 px PNG: the control polygons in the
+// faction colours). Tiles are numbered as orb's maptile numbers them, in
+// Web Mercator; writing tiles to files is for package export.
 package tiles
 
 import (
@@ -31,7 +34,10 @@ var Layers = []struct {
 	{"places", map[string]string{"id": "gazetteer id", "name": "String", "kind": "String", "controller": "faction id"}},
 }
 
-// Renderer draws tiles of the keyframes.
+// Renderer draws tiles of the keyframes. It keeps what it derives from a
+// keyframe, whose ground never changes, so its fields must not change
+// once it has drawn. Its methods bear concurrent calls when its
+// functions do.
 type Renderer struct {
 	Keyframes   []geo.Keyframe
 	Changes     []*geo.Change
@@ -44,12 +50,16 @@ type Renderer struct {
 	pointSets sync.Map // keyframe: *keyframePoints
 }
 
+// tileBuffer is how far, in tile units, polygons are drawn beyond each
+// tile edge, so that neighbouring tiles' edges join cleanly.
+const tileBuffer = Extent / 16
+
 // MVT renders one tile at a keyframe; nil when the tile is empty.
 func (r *Renderer) MVT(t maptile.Tile, keyframe int) ([]byte, error) {
+	// Points are drawn up to 1/16 of the tile's width in degrees beyond
+	// its edges, latitude too: about as far as polygons (tileBuffer).
 	bound := t.Bound()
-	// A buffer of 1/16 of a tile keeps polygon edges off the tile's edge.
-	buf := (bound.Max[0] - bound.Min[0]) / 16
-	padded := bound.Pad(buf)
+	padded := bound.Pad((bound.Max[0] - bound.Min[0]) / 16)
 
 	prep, err := r.prepare(keyframe, int(t.Z))
 	if err != nil {
@@ -57,30 +67,12 @@ func (r *Renderer) MVT(t maptile.Tile, keyframe int) ([]byte, error) {
 	}
 	var geom []uint32
 	control := newLayer("control")
-	ox, oy := int64(t.X)*extent, int64(t.Y)*extent
-	box := [4]int64{ox - tileBuffer, oy - tileBuffer, ox + extent + tileBuffer, oy + extent + tileBuffer}
+	o := tileOrigin(t)
+	box := [4]int64{o[0] - tileBuffer, o[1] - tileBuffer, o[0] + Extent + tileBuffer, o[1] + Extent + tileBuffer}
 	var clipper ringClipper
+	var shape [][][][2]int32
 	for _, fp := range prep {
-		var shape [][][][2]int32
-		for _, pp := range fp.polys {
-			if pp.box[0] > box[2] || pp.box[2] < box[0] || pp.box[1] > box[3] || pp.box[3] < box[1] {
-				continue
-			}
-			var poly [][][2]int32
-			for i, ring := range pp.rings {
-				r := clipper.clip(ring, box, ox, oy)
-				if r == nil {
-					if i == 0 {
-						break
-					}
-					continue
-				}
-				poly = append(poly, r)
-			}
-			if len(poly) > 0 {
-				shape = append(shape, poly)
-			}
-		}
+		shape = fp.clip(shape[:0], &clipper, box, o)
 		if len(shape) == 0 {
 			continue
 		}
@@ -103,16 +95,7 @@ func (r *Renderer) MVT(t maptile.Tile, keyframe int) ([]byte, error) {
 			places.add(geomPoint, geom, p.props)
 		}
 	}
-	if control.count+events.count+places.count == 0 {
-		return nil, nil
-	}
-	var out []byte
-	for _, l := range []*layerEncoder{control, events, places} {
-		if l.count > 0 {
-			out = l.appendTo(out)
-		}
-	}
-	return out, nil
+	return appendLayers(nil, control, events, places), nil
 }
 
 // shownAt thins settlements at low zoom: cities from z5, towns from z8,
@@ -137,6 +120,7 @@ type pointFeature struct {
 	props []property
 }
 
+// keyframePoints are the point features of one keyframe.
 type keyframePoints struct {
 	events, places []pointFeature
 }
@@ -181,17 +165,12 @@ type preparedFaction struct {
 	polys []preparedPolygon
 }
 
-// preparedPolygon is a polygon in world units of its zoom (4096 per tile,
-// y down), oriented for the format, with its box.
+// preparedPolygon is a polygon in world units of its zoom (Extent per
+// tile, y down), oriented for the format, with its exterior's box.
 type preparedPolygon struct {
 	box   [4]int64 // min x, min y, max x, max y
 	rings [][][2]int64
 }
-
-const (
-	extent     = 4096
-	tileBuffer = 256 // units drawn beyond each tile edge, so edges join cleanly
-)
 
 // prepare returns the keyframe's territories simplified for zoom z,
 // computed once and kept: a keyframe's ground never changes.
@@ -224,7 +203,7 @@ func (r *Renderer) prepare(keyframe, z int) ([]preparedFaction, error) {
 			if len(sp) == 0 || len(sp[0]) < 4 {
 				continue
 			}
-			if pp, ok := toWorld(sp, z); ok {
+			if pp, ok := toWorld(sp, maptile.Zoom(z)); ok {
 				fp.polys = append(fp.polys, pp)
 			}
 		}
@@ -238,7 +217,7 @@ func (r *Renderer) prepare(keyframe, z int) ([]preparedFaction, error) {
 // points that round onto their predecessor, and orients the rings as the
 // format asks: exterior with positive area in y-down units, holes
 // negative.
-func toWorld(poly orb.Polygon, z int) (preparedPolygon, bool) {
+func toWorld(poly orb.Polygon, z maptile.Zoom) (preparedPolygon, bool) {
 	pp := preparedPolygon{box: [4]int64{math.MaxInt64, math.MaxInt64, math.MinInt64, math.MinInt64}}
 	for i, ring := range poly {
 		wr := make([][2]int64, 0, len(ring))
@@ -252,7 +231,7 @@ func toWorld(poly orb.Polygon, z int) (preparedPolygon, bool) {
 		if len(wr) > 0 && wr[0] != wr[len(wr)-1] {
 			wr = append(wr, wr[0])
 		}
-		area := worldArea(wr)
+		area := ringArea(wr)
 		if len(wr) < 4 || area == 0 {
 			if i == 0 {
 				return pp, false
@@ -273,114 +252,28 @@ func toWorld(poly orb.Polygon, z int) (preparedPolygon, bool) {
 	return pp, true
 }
 
-func worldPoint(p orb.Point, z int) [2]int64 {
-	n := float64(uint(1)<<z) * extent
-	lat := p[1] * math.Pi / 180
-	return [2]int64{
-		int64(math.Round((p[0] + 180) / 360 * n)),
-		int64(math.Round((1 - math.Log(math.Tan(lat)+1/math.Cos(lat))/math.Pi) / 2 * n)),
-	}
-}
-
-func worldArea(r [][2]int64) int64 {
-	var s int64
-	for i := 0; i+1 < len(r); i++ {
-		s += r[i][0]*r[i+1][1] - r[i+1][0]*r[i][1]
-	}
-	return s
-}
-
-// ringClipper clips closed rings to a box (Sutherland-Hodgman, one edge
-// at a time), reusing its scratch space between rings.
-type ringClipper struct {
-	a, b [][2]int64
-}
-
-// clip returns ring clipped to box and moved to tile units (minus ox,
-// oy), or nil when nothing with area is left.
-func (c *ringClipper) clip(ring [][2]int64, box [4]int64, ox, oy int64) [][2]int32 {
-	c.a = append(c.a[:0], ring[:len(ring)-1]...)
-	inside := true
-	for _, p := range c.a {
-		if p[0] < box[0] || p[0] > box[2] || p[1] < box[1] || p[1] > box[3] {
-			inside = false
-			break
-		}
-	}
-	if !inside {
-		for edge := 0; edge < 4 && len(c.a) > 0; edge++ {
-			c.b = c.b[:0]
-			for i := range c.a {
-				cur, prev := c.a[i], c.a[(i+len(c.a)-1)%len(c.a)]
-				cin, pin := in(cur, box, edge), in(prev, box, edge)
-				if cin != pin {
-					c.b = append(c.b, cross(prev, cur, box, edge))
-				}
-				if cin {
-					c.b = append(c.b, cur)
-				}
-			}
-			c.a, c.b = c.b, c.a
-		}
-	}
-	if len(c.a) < 3 {
-		return nil
-	}
-	out := make([][2]int32, 0, len(c.a)+1)
-	for _, p := range c.a {
-		q := [2]int32{int32(p[0] - ox), int32(p[1] - oy)}
-		if len(out) > 0 && out[len(out)-1] == q {
+// clip appends to shape the faction's polygons that meet box, clipped to
+// it and in the units of the tile at origin o; a polygon whose exterior
+// is clipped away goes with its holes.
+func (fp *preparedFaction) clip(shape [][][][2]int32, c *ringClipper, box [4]int64, o [2]int64) [][][][2]int32 {
+	for _, pp := range fp.polys {
+		if pp.box[0] > box[2] || pp.box[2] < box[0] || pp.box[1] > box[3] || pp.box[3] < box[1] {
 			continue
 		}
-		out = append(out, q)
+		var poly [][][2]int32
+		for i, ring := range pp.rings {
+			r := c.clip(ring, box, o)
+			if r == nil {
+				if i == 0 {
+					break
+				}
+				continue
+			}
+			poly = append(poly, r)
+		}
+		if len(poly) > 0 {
+			shape = append(shape, poly)
+		}
 	}
-	if len(out) < 3 {
-		return nil
-	}
-	out = append(out, out[0])
-	var area int64
-	for i := 0; i+1 < len(out); i++ {
-		area += int64(out[i][0])*int64(out[i+1][1]) - int64(out[i+1][0])*int64(out[i][1])
-	}
-	if area == 0 {
-		return nil
-	}
-	return out
-}
-
-// in reports whether p is on the inner side of the box's edge: 0 left,
-// 1 top, 2 right, 3 bottom.
-func in(p [2]int64, box [4]int64, edge int) bool {
-	switch edge {
-	case 0:
-		return p[0] >= box[0]
-	case 1:
-		return p[1] >= box[1]
-	case 2:
-		return p[0] <= box[2]
-	}
-	return p[1] <= box[3]
-}
-
-// cross is where segment a-b meets the line of the box's edge.
-func cross(a, b [2]int64, box [4]int64, edge int) [2]int64 {
-	switch edge {
-	case 0, 2:
-		x := box[edge]
-		f := float64(x-a[0]) / float64(b[0]-a[0])
-		return [2]int64{x, a[1] + int64(math.Round(f*float64(b[1]-a[1])))}
-	default:
-		y := box[edge]
-		f := float64(y-a[1]) / float64(b[1]-a[1])
-		return [2]int64{a[0] + int64(math.Round(f*float64(b[0]-a[0]))), y}
-	}
-}
-
-// tilePoint projects a lon/lat point to the tile's 4096-unit grid.
-func tilePoint(p orb.Point, t maptile.Tile) [2]int32 {
-	n := float64(uint(1) << t.Z)
-	x := ((p[0]+180)/360*n - float64(t.X)) * extent
-	lat := p[1] * math.Pi / 180
-	y := ((1-math.Log(math.Tan(lat)+1/math.Cos(lat))/math.Pi)/2*n - float64(t.Y)) * extent
-	return [2]int32{int32(math.Round(x)), int32(math.Round(y))}
+	return shape
 }

@@ -1,4 +1,4 @@
-package tiles
+package export
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"frontline/geo"
+	"frontline/internal/tiles"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -25,12 +26,12 @@ func box(minLon, minLat, maxLon, maxLat float64) orb.MultiPolygon {
 
 // testRenderer draws two hand-made territories, HTS in the north-west and
 // the government south of it.
-func testRenderer() (*Renderer, orb.Bound) {
+func testRenderer() (*tiles.Renderer, orb.Bound) {
 	terr := []geo.Territory{
 		{Faction: "hts", AreaKm2: 12000, Shape: box(36.0, 35.5, 37.5, 36.6)},
 		{Faction: "government", AreaKm2: 40000, Shape: box(35.8, 33.0, 38.5, 35.5)},
 	}
-	r := &Renderer{
+	r := &tiles.Renderer{
 		Keyframes:    []geo.Keyframe{{ID: 0, At: geo.TimelineStart}},
 		Territories:  func(int) ([]geo.Territory, error) { return terr, nil },
 		Places:       func(string) *geo.Place { return nil },
@@ -95,7 +96,7 @@ func TestWriteMBTiles(t *testing.T) {
 	if err := json.Unmarshal([]byte(md["json"]), &tj); err != nil {
 		t.Fatalf("json metadata: %v: %s", err, md["json"])
 	}
-	if len(tj.VectorLayers) != len(Layers) || tj.VectorLayers[0].ID != "control" || tj.VectorLayers[0].Fields["controller"] == "" ||
+	if len(tj.VectorLayers) != len(tiles.Layers) || tj.VectorLayers[0].ID != "control" || tj.VectorLayers[0].Fields["controller"] == "" ||
 		tj.VectorLayers[0].MinZoom == nil || *tj.VectorLayers[0].MaxZoom != 6 {
 		t.Errorf("vector_layers: %s", md["json"])
 	}
