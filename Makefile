@@ -53,8 +53,11 @@ test-deps:
 	@command -v ogrinfo >/dev/null && command -v chromium >/dev/null || { \
 		$(APT) update -qq && $(APT) install -y -qq gdal-bin chromium >/dev/null; }
 
+# Then, with the race detector, the tests whose point is concurrency: reads
+# across 20 snapshot swaps, and the store contract (two handles at once).
 test: inputs assets vet test-deps
 	$(GO) test -count=1 ./...
+	$(GO) test -race -count=1 -run 'TestReadsAcrossSwaps|TestStoreContract' ./cmd/frontline ./internal/store/...
 
 # Go benchmarks, the HTTP load test (wrk over loopback), then frontline
 # against PostGIS side by side (installs postgresql, postgis and wrk).

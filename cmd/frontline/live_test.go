@@ -21,23 +21,19 @@ import (
 	"frontline/internal/store/sqlite"
 )
 
-// buildBinary builds frontline into the test's temporary folder, once per
-// test binary.
-var buildBinary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "frontline-bin-")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "frontline")
+// buildBinary builds frontline into the test's temporary folder.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "frontline")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build: %v\n%s", err, out)
+		t.Fatalf("build: %v\n%s", err, out)
 	}
-	return bin, nil
-})
+	return bin
+}
 
 // startServe runs `frontline serve` as its own process on a loopback port
-// and returns its base URL; the process is killed when the test ends.
-func startServe(t *testing.T, bin, db string, args ...string) string {
+// and returns its base URL and the process, killed when the test ends.
+func startServe(t *testing.T, bin, db string, args ...string) (string, *exec.Cmd) {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, args...)...)
 	stderr, _ := cmd.StderrPipe()
@@ -57,7 +53,7 @@ func startServe(t *testing.T, bin, db string, args ...string) string {
 		t.Fatal("the service never said it was serving")
 	}
 	go io.Copy(io.Discard, stderr)
-	return addr
+	return addr, cmd
 }
 
 type timelineAnswer struct {
@@ -92,13 +88,10 @@ func TestImportIntoRunningService(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin, err := buildBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := buildBinary(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "f.db")
-	base := startServe(t, bin, db, "--poll", "200ms")
+	base, _ := startServe(t, bin, db, "--poll", "200ms")
 
 	var before timelineAnswer
 	if code, _, body := getJSON(t, base+"/api/timeline", &before); code != 200 || before.Version == "" {
@@ -214,6 +207,9 @@ func checkAreasAgree(t *testing.T, base, at string) {
 // every answer is whole and of one snapshot. Run with -race to make the
 // point (make test does).
 func TestReadsAcrossSwaps(t *testing.T) {
+	if !raceDetector {
+		t.Skip("its point is the race detector: make test runs it with -race")
+	}
 	path := filepath.Join(t.TempDir(), "f.db")
 	m := MustRun(t, path, nil)
 	base := "http://" + m.Addr()

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -128,6 +126,8 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"reverse", "--lon", "36"}, 2},
 		{[]string{"reverse", "--lon", "361", "--lat", "3"}, 2},
 		{[]string{"serve", "extra"}, 2},
+		{[]string{"serve", "--poll", "0s"}, 2},
+		{[]string{"controller", "--db", "postgres://localhost/frontline", "--lon", "36", "--lat", "35"}, 2},
 		{[]string{"version"}, 0},
 		{[]string{"reverse", "--lon", "36.75", "--lat", "35.13"}, 0},
 	}
@@ -145,29 +145,7 @@ func TestBinaryGracefulShutdown(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "frontline")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "f.db"))
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	sc := bufio.NewScanner(stderr)
-	addr := ""
-	for addr == "" && sc.Scan() {
-		var line struct{ Msg, Addr string }
-		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "serving" {
-			addr = line.Addr
-		}
-	}
-	if addr == "" {
-		t.Fatal("the service never said it was serving")
-	}
-	go io.Copy(io.Discard, stderr)
+	addr, cmd := startServe(t, buildBinary(t), filepath.Join(t.TempDir(), "f.db"))
 	if code, _ := httpGet(t, addr+"/healthz"); code != 200 {
 		t.Fatalf("healthz %d", code)
 	}

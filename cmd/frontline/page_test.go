@@ -154,6 +154,22 @@ func (b *browser) text(t *testing.T, sel string) string {
 }
 
 // setInstant moves the slider as a user would: value, then an input event.
+// checkClean fails the test on any request that left the service at base
+// and on anything the browser complained of.
+func (b *browser) checkClean(t *testing.T, base string) {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, u := range b.requests {
+		if !strings.HasPrefix(u, base+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
+			t.Errorf("request left the service: %s", u)
+		}
+	}
+	for _, p := range b.problems {
+		t.Errorf("browser reported %s", p)
+	}
+}
+
 func (b *browser) setInstant(t *testing.T, iso string) {
 	t.Helper()
 	b.run(t, do(fmt.Sprintf(`const s = document.getElementById('slider');
@@ -393,16 +409,7 @@ func TestPageInBrowser(t *testing.T) {
 		t.Errorf("embed instant: %q", got)
 	}
 
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, u := range b.requests {
-		if !strings.HasPrefix(u, base+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
-			t.Errorf("request left the service: %s", u)
-		}
-	}
-	for _, p := range b.problems {
-		t.Errorf("browser reported %s", p)
-	}
+	b.checkClean(t, base)
 }
 
 // On a phone-sized screen the page fits its width and keeps the map and
@@ -663,16 +670,7 @@ func TestPageFollowsSnapshots(t *testing.T) {
 		t.Errorf("popup of %s: %+v", evil, popup)
 	}
 
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, u := range b.requests {
-		if !strings.HasPrefix(u, base+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
-			t.Errorf("request left the service: %s", u)
-		}
-	}
-	for _, p := range b.problems {
-		t.Errorf("browser reported %s", p)
-	}
+	b.checkClean(t, base)
 }
 
 // A change imported while the page is open shows after the page's next
@@ -730,4 +728,5 @@ func TestPageShowsAnImport(t *testing.T) {
 			t.Errorf("layer %q kept from the old snapshot", k)
 		}
 	}
+	b.checkClean(t, base)
 }

@@ -100,6 +100,9 @@ func (m *Main) Run(ctx context.Context) error {
 
 // openStore opens the SQLite store at path, making its folder.
 func openStore(ctx context.Context, path string) (*sqlite.DB, error) {
+	if strings.Contains(path, "://") {
+		return nil, usageErrorf("--db %s: only a SQLite file path is supported in this version", path)
+	}
 	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
