@@ -2,7 +2,8 @@
 # Side-by-side benchmark of a base revision against the working tree, in
 # one run:
 #
-#   (a) the in-process point query (BenchmarkControl, BenchmarkFaction),
+#   (a) the in-process point query (BenchmarkControl, BenchmarkFaction)
+#       and the whole territory rebuild (BenchmarkRebuild),
 #   (b) the cold z7 tile (BenchmarkTileColdZ7),
 #   (c) /api/controller over HTTP with wrk, and /healthz as the limit of
 #       the transport, on loopback only.
@@ -172,7 +173,7 @@ gobench() {
 for ((r = 1; r <= COUNT; r++)); do
 	say "Go benchmarks, round $r/$COUNT: $(order "$r")"
 	for side in $(order "$r"); do
-		gobench "$side" internal/territory territory.test BenchmarkControl BenchmarkFaction
+		gobench "$side" internal/territory territory.test BenchmarkControl BenchmarkFaction BenchmarkRebuild
 		gobench "$side" cmd/frontline frontline.test BenchmarkTileColdZ7
 	done
 done
@@ -194,7 +195,7 @@ median() {
 }
 
 declare -A med
-for b in Control Faction TileColdZ7; do
+for b in Control Faction Rebuild TileColdZ7; do
 	for unit in ns/op allocs/op; do
 		for side in base after; do
 			med[$side.$b.$unit]=$(samples "$side" "Benchmark$b" "$unit" | median) ||
@@ -294,7 +295,7 @@ load_after=$(load)
 
 echo
 echo "Samples (in run order):"
-for b in Control Faction TileColdZ7; do
+for b in Control Faction Rebuild TileColdZ7; do
 	for side in base after; do
 		printf '  %-22s %-5s ns/op  %s\n' "Benchmark$b" "$side" "$(samples "$side" "Benchmark$b" ns/op | tr '\n' ' ')"
 	done
@@ -345,6 +346,8 @@ row "faction (in process)" "$(ns "${med[base.Faction.ns/op]}")" "$(ns "${med[aft
 	"$(pct "${med[after.Faction.ns/op]}" "${med[base.Faction.ns/op]}")"
 row "  allocs/op" "${med[base.Faction.allocs/op]}" "${med[after.Faction.allocs/op]}" \
 	"$(pct "${med[after.Faction.allocs/op]}" "${med[base.Faction.allocs/op]}")"
+row "territory rebuild" "$(ns "${med[base.Rebuild.ns/op]}")" "$(ns "${med[after.Rebuild.ns/op]}")" \
+	"$(pct "${med[after.Rebuild.ns/op]}" "${med[base.Rebuild.ns/op]}")"
 row "cold z7 tile" "$(ns "${med[base.TileColdZ7.ns/op]}")" "$(ns "${med[after.TileColdZ7.ns/op]}")" \
 	"$(pct "${med[after.TileColdZ7.ns/op]}" "${med[base.TileColdZ7.ns/op]}")"
 row "  allocs/op" "${med[base.TileColdZ7.allocs/op]}" "${med[after.TileColdZ7.allocs/op]}" \

@@ -1,6 +1,8 @@
 package geo
 
 import (
+	"math"
+
 	"github.com/paulmach/orb"
 )
 
@@ -34,6 +36,26 @@ func (k Kind) Populated() bool {
 		return true
 	}
 	return false
+}
+
+// ReachKm is how far around it a change of who holds the place moves
+// ground, unless the change gives its own: a city's suburbs go with it, a
+// village's fields with the village, a base or crossing only its
+// perimeter. Cities grow with population (Aleppo about 17 km, Hama 15).
+func (p *Place) ReachKm() float64 {
+	switch p.Kind {
+	case City:
+		return max(15, 0.012*math.Sqrt(float64(p.Population)))
+	case Town:
+		return 10
+	case Village:
+		return 6
+	case Neighbourhood:
+		return 2
+	case Region:
+		return 20
+	}
+	return 3 // prisons, airports, bases, crossings, dams
 }
 
 // Place is one entry of the gazetteer.

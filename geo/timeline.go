@@ -64,7 +64,15 @@ type Change struct {
 	Status    Status
 	Summary   string
 	Sources   []Source
+	// RadiusKm, when set, is how far around its place the change moves
+	// ground, in place of the reach its place's kind gives (see
+	// [Place.ReachKm]).
+	RadiusKm float64
 }
+
+// MaxRadiusKm bounds a change's own reach: no single report about one
+// place speaks for ground farther away.
+const MaxRadiusKm = 50
 
 // Validate checks a change on its own; whether its place exists is for
 // the caller, who has the gazetteer.
@@ -87,6 +95,10 @@ func (c *Change) Validate() error {
 		return Errorf(EINVALID, "change %s: status must be confirmed, claimed or denied, not %q", c.ID, c.Status)
 	case len(c.Sources) == 0:
 		return Errorf(EINVALID, "change %s: cite at least one source", c.ID)
+	case c.RadiusKm < 0 || c.RadiusKm > MaxRadiusKm || c.RadiusKm != c.RadiusKm:
+		return Errorf(EINVALID, "change %s: radius_km must be between 0 and %d, got %g", c.ID, MaxRadiusKm, c.RadiusKm)
+	case c.RadiusKm > 0 && c.Area != "":
+		return Errorf(EINVALID, "change %s: an area change has its polygon; radius_km is for a place", c.ID)
 	}
 	for i, s := range c.Sources {
 		if s.Outlet == "" {
@@ -132,9 +144,31 @@ type Keyframe struct {
 // Territory is the ground one faction held during a keyframe's interval.
 type Territory struct {
 	Faction string
+	Status  Status // of the changes that decided the ground: confirmed or claimed
+	Basis   Basis  // how the ground is known
 	AreaKm2 float64
 	Shape   orb.MultiPolygon // dissolved, clipped to the country, exterior rings counter-clockwise
 }
+
+// Basis says how a piece of ground's controller is known.
+type Basis string
+
+const (
+	// BasisPlace: within the reach of the place whose change decided it.
+	BasisPlace Basis = "place"
+	// BasisArea: inside the polygon of an area change.
+	BasisArea Basis = "area"
+	// BasisKept: beyond the reach of every newer report; it keeps the
+	// controller an earlier, well-founded state gave it (the baseline's
+	// long-standing fronts, or an earlier change within reach).
+	BasisKept Basis = "kept"
+	// BasisNone: the controller it kept ceased to exist, and no report
+	// since says who holds it.
+	BasisNone Basis = "none"
+)
+
+// Bases lists the bases in the order maps draw them.
+var Bases = []Basis{BasisPlace, BasisArea, BasisKept, BasisNone}
 
 // Interval is a stretch of time, half-open [From, To), during which one
 // change decided who controlled a point. A zero To means "still".
@@ -142,6 +176,7 @@ type Interval struct {
 	From, To time.Time
 	Faction  string
 	Change   *Change
+	Basis    Basis
 }
 
 // Contains reports whether t falls in the interval.
@@ -160,7 +195,11 @@ type Control struct {
 	Place    *Nearby   // the settlement that decided the point, nil when an area did
 	Area     *Change   // the area change that decided the point, nil when a place did
 	Change   *Change   // the change in effect at At
-	History  []Interval
+	Basis    Basis     // how the controller at At is known
+	// SnappedKm is how far p lay outside the mapped ground when it was
+	// answered as the nearest ground instead; zero inside.
+	SnappedKm float64
+	History   []Interval
 	// State identifies the answer apart from Point, At and the distance
 	// to Place: answers with equal State agree on everything else.
 	State int

@@ -2,11 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"frontline/geo"
 )
 
 type ogcCollection struct {
@@ -75,14 +78,20 @@ func TestOGCAPIFeatures(t *testing.T) {
 		t.Errorf("openapi %s with %d paths", api.OpenAPI, len(api.Paths))
 	}
 
-	// control at an instant: one feature per faction holding ground,
-	// valid at the instant.
+	// control at an instant: a feature per piece of ground a faction
+	// holds (by status and basis), each once, valid at the instant.
 	c := ogcItems(t, base, "/ogc/collections/control/items?datetime=2024-12-05T12:00:00Z")
-	if c.NumberMatched < 5 || c.NumberMatched > 8 {
+	if c.NumberMatched < 5 || c.NumberMatched > 4*2*len(geo.Factions) {
 		t.Errorf("control at one instant: %d features", c.NumberMatched)
 	}
+	pieces := map[string]bool{}
 	for _, f := range c.Features {
 		p := f.Properties
+		piece := fmt.Sprint(p["controller"], "/", p["status"], "/", p["basis"])
+		if pieces[piece] || p["status"] == nil || p["basis"] == nil {
+			t.Errorf("piece %s twice, or without status or basis", piece)
+		}
+		pieces[piece] = true
 		from, _ := p["valid_from"].(string)
 		to, _ := p["valid_to"].(string)
 		if from > "2024-12-05T12:00:00Z" || (to != "" && to <= "2024-12-05T12:00:00Z") || p["controller"] == "" || p["area_km2"] == nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -106,6 +107,25 @@ func TestControllerAPI(t *testing.T) {
 			t.Errorf("%s: %d %s %s, want %d saying %q", tc.q, code, h.Get("Content-Type"), body, tc.code, tc.says)
 		}
 	}
+	// A point at sea a kilometre off Tartus, behind the generalised shore,
+	// answers as the nearest ground and says so; 7 km out is outside.
+	var sea struct {
+		Controller string   `json:"controller"`
+		Basis      string   `json:"basis"`
+		SnappedKm  *float64 `json:"snapped_km"`
+	}
+	if code, _, body := getJSON(t, base+"?lon=35.870&lat=34.889&at=2024-12-05", &sea); code != 200 || sea.SnappedKm == nil ||
+		*sea.SnappedKm < 0.5 || *sea.SnappedKm > 3 || sea.Controller != "government" || sea.Basis == "" {
+		t.Errorf("off Tartus: %d %s", code, body)
+	}
+	if code, _, body := getJSON(t, base+"?lon=35.80&lat=34.889&at=2024-12-05", nil); code != 404 {
+		t.Errorf("7 km off Tartus: %d %s", code, body)
+	}
+	if code, _, body := getJSON(t, base+"?lon=36.7578&lat=35.1318&at=2024-12-05", nil); code != 200 || strings.Contains(string(body), "snapped_km") ||
+		!strings.Contains(string(body), `"basis":"`) {
+		t.Errorf("inside: %d %s", code, body)
+	}
+
 	// No at: the default instant is now, after the timeline: the last
 	// state, still in force.
 	before := time.Now().UTC()
@@ -169,8 +189,9 @@ func TestTimelineAndStatsAPI(t *testing.T) {
 
 	var st struct {
 		Keyframes []struct {
-			ID      int                `json:"id"`
-			AreaKm2 map[string]float64 `json:"area_km2"`
+			ID       int                `json:"id"`
+			AreaKm2  map[string]float64 `json:"area_km2"`
+			BasisKm2 map[string]float64 `json:"basis_km2"`
 		} `json:"keyframes"`
 	}
 	getJSON(t, "http://"+m.Addr()+"/api/stats", &st)
@@ -178,8 +199,21 @@ func TestTimelineAndStatsAPI(t *testing.T) {
 		t.Fatalf("stats for %d keyframes, timeline has %d", len(st.Keyframes), len(tl.Keyframes))
 	}
 	first, last := st.Keyframes[0].AreaKm2, st.Keyframes[len(st.Keyframes)-1].AreaKm2
-	if first["government"] < 100000 || last["government"] > 20000 || last["hts"] < 50000 {
+	if first["government"] < 100000 || last["government"] != 0 || last["none"] == 0 || last["hts"] < 5*first["hts"] {
 		t.Errorf("areas: start %v, end %v", first, last)
+	}
+	// The ground by basis adds up to the ground by faction.
+	for _, k := range st.Keyframes {
+		var byFaction, byBasis float64
+		for _, a := range k.AreaKm2 {
+			byFaction += a
+		}
+		for _, a := range k.BasisKm2 {
+			byBasis += a
+		}
+		if math.Abs(byFaction-byBasis) > 1 || k.BasisKm2["place"] == 0 {
+			t.Errorf("keyframe %d: %.0f km² by faction, %.0f by basis %v", k.ID, byFaction, byBasis, k.BasisKm2)
+		}
 	}
 }
 

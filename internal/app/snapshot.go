@@ -62,6 +62,15 @@ func (s *Snapshot) Until(k int) time.Time {
 // Areas returns the km² each faction held at keyframe k.
 func (s *Snapshot) Areas(k int) map[string]float64 { return s.Model.AreasAt(k) }
 
+// BasisAreas returns the km² of keyframe k's ground by how it is known.
+func (s *Snapshot) BasisAreas(k int) map[geo.Basis]float64 {
+	out := map[geo.Basis]float64{}
+	for _, t := range s.Territories[k] {
+		out[t.Basis] += t.AreaKm2
+	}
+	return out
+}
+
 // Place returns the gazetteer's place with the id, or nil.
 func (s *Snapshot) Place(id string) *geo.Place { return s.gazetteer.Place(id) }
 
@@ -91,7 +100,7 @@ func (a *App) buildSnapshot(ctx context.Context, cur *Snapshot) (*Snapshot, stri
 	if err != nil {
 		return nil, "", err
 	}
-	digest := territory.Digest(tl.Changes, outline)
+	digest := territory.Digest(tl.Changes, outline, gz.Place)
 	model, terr, err := a.territory(ctx, cur, tl.Changes, outline, digest)
 	if err != nil {
 		return nil, "", fmt.Errorf("app: territory: %w", err)
@@ -102,7 +111,7 @@ func (a *App) buildSnapshot(ctx context.Context, cur *Snapshot) (*Snapshot, stri
 	for k, ts := range terr {
 		model.Areas[k] = map[string]float64{}
 		for _, t := range ts {
-			model.Areas[k][t.Faction] = t.AreaKm2
+			model.Areas[k][t.Faction] += t.AreaKm2
 			if first {
 				bound, first = t.Shape.Bound(), false
 			} else {

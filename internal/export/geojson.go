@@ -12,15 +12,19 @@ import (
 	"github.com/paulmach/orb/geojson"
 )
 
-// ControlFeature is one faction's ground during a keyframe's interval,
-// [from, until), as a GeoJSON feature: the shape of the OGC API's control
-// items and of `frontline export geojson`. A zero until is written as
-// null: still in force when the timeline ends. keyframe is the
-// interval's position in its snapshot's timeline.
+// ControlFeature is a piece of one faction's ground during a keyframe's
+// interval, [from, until), as a GeoJSON feature: the shape of the OGC
+// API's control items and of `frontline export geojson`. A faction's
+// ground comes in pieces by how it is known: `status` (of the deciding
+// reports) and `basis`. A zero until is written as null: still in force
+// when the timeline ends. keyframe is the interval's position in its
+// snapshot's timeline.
 func ControlFeature(t geo.Territory, keyframe int, from, until time.Time) *geojson.Feature {
 	f := geojson.NewFeature(RoundCoords(t.Shape))
-	f.ID = ControlFeatureID(from, t.Faction)
+	f.ID = ControlFeatureID(from, t)
 	f.Properties["controller"] = t.Faction
+	f.Properties["status"] = string(t.Status)
+	f.Properties["basis"] = string(t.Basis)
 	f.Properties["faction"] = t.Faction
 	if fa := geo.FactionByID(t.Faction); fa != nil {
 		f.Properties["faction"] = fa.Name
@@ -36,17 +40,18 @@ func ControlFeature(t geo.Territory, keyframe int, from, until time.Time) *geojs
 	return f
 }
 
-// ControlFeatureID names a faction's ground in the interval starting at
+// ControlFeatureID names a piece of ground in the interval starting at
 // from: by instant, not by position, so that an import which adds a
 // keyframe earlier does not give the id to other ground.
-func ControlFeatureID(from time.Time, faction string) string {
-	return from.UTC().Format("20060102T150405Z") + "-" + faction
+func ControlFeatureID(from time.Time, t geo.Territory) string {
+	return from.UTC().Format("20060102T150405Z") + "-" + t.Faction + "-" + string(t.Status) + "-" + string(t.Basis)
 }
 
-// RoundCoords copies a geometry with coordinates to 6 decimals (about
-// 10 cm), as RFC 7946 suggests: more digits only bloat the file.
+// RoundCoords copies a geometry with coordinates to 5 decimals (about a
+// metre): the boundaries ground is cut to are no finer (data/gen rounds
+// them so), and more digits only bloat the answer.
 func RoundCoords(g orb.Geometry) orb.Geometry {
-	return orb.Round(orb.Clone(g), 1e6)
+	return orb.Round(orb.Clone(g), 1e5)
 }
 
 // WriteGeoJSON writes the ground of one keyframe as a FeatureCollection,

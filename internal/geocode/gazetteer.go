@@ -237,11 +237,20 @@ func (g *Gazetteer) readPlaces(r io.Reader) error {
 		})
 }
 
+// readAliases reads aliases.csv: alias, target, note, source. Every row
+// names the place it spells (a gazetteer id) and where the spelling was
+// seen.
 func (g *Gazetteer) readAliases(r io.Reader) error {
-	return readCSV(r, []string{"alias", "target"}, func(_ int, rec map[string]string) error {
+	return readCSV(r, []string{"alias", "target", "note", "source"}, func(_ int, rec map[string]string) error {
+		if rec["alias"] == "" {
+			return fmt.Errorf("alias row without an alias")
+		}
 		p := g.byID[rec["target"]]
 		if p == nil {
 			return fmt.Errorf("alias %q: unknown target %q", rec["alias"], rec["target"])
+		}
+		if rec["source"] == "" {
+			return fmt.Errorf("alias %q names no source", rec["alias"])
 		}
 		if !slices.Contains(p.Names, rec["alias"]) {
 			p.Names = append(p.Names, rec["alias"])

@@ -1,9 +1,11 @@
 package geocode_test
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"frontline/data"
 	"frontline/geo"
@@ -45,7 +47,8 @@ var (
 	daraa         = orb.Point{36.1021, 32.6189}
 	sednayaTown   = orb.Point{36.3769, 33.6964}
 	sednayaPrison = orb.Point{36.3286, 33.6650}
-	alQaim        = orb.Point{40.980, 34.407} // the crossing, 2 km west of the town
+	alQaim        = orb.Point{41.139, 34.367} // the town (Wikipedia "Al-Qa'im (town)"), 14 km east of Husaybah
+	alQaimXing    = orb.Point{40.976, 34.398} // the Abu Kamal - Al-Qa'im crossing (US State Dept HIU)
 	idlib         = orb.Point{36.6339, 35.9306}
 	deirEzZor     = orb.Point{40.1408, 35.3359}
 	raqqa         = orb.Point{39.0079, 35.9528}
@@ -75,7 +78,8 @@ func TestGeocodeSeedPlaces(t *testing.T) {
 		{"Daraa", daraa}, {"Deraa", daraa}, {"Dar'a", daraa}, {"Dar‘a", daraa},
 		{"Sednaya", sednayaTown}, {"Saydnaya", sednayaTown}, {"Saidnaya", sednayaTown},
 		{"Sednaya prison", sednayaPrison}, {"Saydnaya military prison", sednayaPrison},
-		{"Al Qaim", alQaim}, {"Al-Qa'im", alQaim}, {"Qaim", alQaim},
+		{"Al Qaim", alQaim}, {"Al-Qa'im", alQaim}, {"Qaim", alQaim}, {"al-Qaim", alQaim}, {"al-Qaem", alQaim},
+		{"Al Qaim crossing", alQaimXing}, {"Al-Qaim border crossing", alQaimXing}, {"Abu Kamal crossing", alQaimXing},
 		{"Idleb", idlib}, {"Idlib", idlib},
 		{"Deir al-Zor", deirEzZor}, {"Deir ez-Zor", deirEzZor}, {"Deir Ezzor", deirEzZor}, {"Dayr az Zawr", deirEzZor},
 		{"Ar Raqqah", raqqa}, {"Raqqa", raqqa},
@@ -190,10 +194,45 @@ func TestGeocodeRanking(t *testing.T) {
 		}
 	})
 	t.Run("world capitals", func(t *testing.T) {
-		for _, q := range []string{"Moscow", "Tehran", "Doha", "Baghdad", "Beirut", "Amman", "Ankara", "Washington"} {
+		for _, q := range []string{"Moscow", "Tehran", "Doha", "Baghdad", "Beirut", "Amman", "Ankara", "Washington",
+			// GeoNames spells small places of Syria's neighbours the same.
+			"Riyadh", "Ar-Riyad", "Ad-Dawhah", "Kabul"} {
 			ms := mustGeocode(t, ix, q, 1)
 			if ms[0].Place.Feature != "PPLC" {
 				t.Errorf("%q: %s", q, describe(ms))
+			}
+		}
+		// A neighbour's own city still comes before a capital abroad.
+		if ms := mustGeocode(t, ix, "Tripoli", 1); ms[0].Place.Country != "LB" {
+			t.Errorf("Tripoli: %s", describe(ms))
+		}
+	})
+	t.Run("a hand-compiled town supersedes its GeoNames anchor", func(t *testing.T) {
+		// GeoNames' Al Qa'im row (gn:92138) is the border town Husaybah;
+		// places.csv has the town itself anchored to it.
+		for _, q := range []string{"Al Qaim", "Al-Qa'im", "Qaim", "al-Qaim", "القائم"} {
+			ms := mustGeocode(t, ix, q, 5)
+			if len(ms) < 2 || ms[0].Place.ID != "fl:al-qaim-town" || ms[1].Place.ID != "gn:92138" {
+				t.Errorf("%q: want the town, then the GeoNames row: %s", q, describe(ms))
+			}
+			if ms[0].Score > 1 || ms[1].Score >= ms[0].Score || ms[0].Score-ms[1].Score > 0.01 {
+				t.Errorf("%q: scores %v, %v", q, ms[0].Score, ms[1].Score)
+			}
+		}
+		// A name only the GeoNames row has still finds it.
+		if ms := mustGeocode(t, ix, "Husaybah", 5); ms[0].Place.ID != "gn:92138" {
+			t.Errorf("Husaybah: %s", describe(ms))
+		}
+		// The crossing anchored to the same row is of another kind: the
+		// kind word chooses it, and it supersedes nothing.
+		for _, q := range []string{"Al Qaim crossing", "Al-Qaim border crossing", "Abu Kamal crossing", "Husaybah crossing"} {
+			if ms := mustGeocode(t, ix, q, 5); ms[0].Place.ID != "fl:abu-kamal-al-qaim-crossing" {
+				t.Errorf("%q: %s", q, describe(ms))
+			}
+		}
+		for _, q := range []string{"Abu Kamal", "Albukamal"} {
+			if ms := mustGeocode(t, ix, q, 5); ms[0].Place.ID != "gn:174448" {
+				t.Errorf("%q: want the town of Abu Kamal: %s", q, describe(ms))
 			}
 		}
 	})
@@ -277,5 +316,44 @@ func TestReverse(t *testing.T) {
 	}
 	if _, err := ix.Reverse(orb.Point{200, 0}); geo.ErrorCode(err) != geo.EINVALID {
 		t.Errorf("lon 200: err = %v", err)
+	}
+}
+
+// TestSupersede checks the rule on a gazetteer made for it: a
+// hand-compiled place of its anchor's kind comes first for the names they
+// share; one of another kind supersedes nothing.
+func TestSupersede(t *testing.T) {
+	fsys := fstest.MapFS{
+		"gazetteer.tsv": {Data: []byte("id\tname\tkind\tfeature\tcountry\tadmin1\tlat\tlon\tpopulation\tnames\n" +
+			"gn:1\tXanadu\ttown\tPPLA2\tIQ\tIQ.01\t34.0\t41.0\t5000\tXanadu Border|Xan\n" +
+			"gn:2\tYonder\ttown\tPPLA2\tIQ\tIQ.01\t33.0\t42.0\t5000\t\n")},
+		"places.csv": {Data: []byte("id,name,kind,country,lat,lon,anchor,names,source\n" +
+			"fl:xanadu,Xanadu,town,IQ,34.0,41.2,gn:1,Xan,test\n" +
+			"fl:xanadu-crossing,Xanadu crossing,border_crossing,IQ,34.0,40.9,gn:1,Xanadu,test\n" +
+			"fl:yonder,Yonder,village,IQ,33.0,42.1,gn:2,,test\n")},
+		"aliases.csv":        {Data: []byte("alias,target,note,source\n")},
+		"boundaries.geojson": {Data: []byte(`{"type":"FeatureCollection","features":[]}`)},
+	}
+	g, err := geocode.LoadGazetteer(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := geocode.NewIndex(g)
+	for q, want := range map[string][]string{
+		"Xanadu":          {"fl:xanadu", "gn:1", "fl:xanadu-crossing"},
+		"Xan":             {"fl:xanadu", "gn:1"},
+		"Xanadoo":         {"fl:xanadu", "gn:1", "fl:xanadu-crossing"}, // skeleton tier too
+		"Xanadu Border":   {"gn:1"},
+		"Xanadu crossing": {"fl:xanadu-crossing"},
+		"Yonder":          {"gn:2", "fl:yonder"}, // a village does not supersede a town
+	} {
+		ms := mustGeocode(t, ix, q, 5)
+		var got []string
+		for _, m := range ms {
+			got = append(got, m.Place.ID)
+		}
+		if len(got) < len(want) || !slices.Equal(got[:len(want)], want) {
+			t.Errorf("%q: got %v, want %v first", q, got, want)
+		}
 	}
 }

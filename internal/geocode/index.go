@@ -71,7 +71,15 @@ const linkRadiusKm = 35
 type ref struct {
 	place int32
 	name  int32 // 0 is the primary name, i is Names[i-1]
+	// demote is taken off the score of a match through this name: set on
+	// the names a GeoNames row shares with a hand-compiled place that
+	// supersedes it (see supersede), 0 elsewhere.
+	demote float32
 }
+
+// supersedeStep is how far below the place that supersedes it a
+// superseded anchor ranks: a hair, so it stays the next candidate.
+const supersedeStep = 0.001
 
 // Index answers name queries over a [Gazetteer].
 type Index struct {
@@ -105,7 +113,7 @@ func NewIndex(g *Gazetteer) *Index {
 				continue
 			}
 			seen[f] = true
-			r := ref{int32(i), int32(j + 1)}
+			r := ref{place: int32(i), name: int32(j + 1)}
 			ix.exact[f] = append(ix.exact[f], r)
 			s := Skeleton(f)
 			if len(ix.skeleton[s]) == 0 && len(s) >= minFuzzyLen && isASCII(s) {
@@ -119,7 +127,84 @@ func NewIndex(g *Gazetteer) *Index {
 			ix.skeleton[s] = append(ix.skeleton[s], r)
 		}
 	}
+	ix.supersede()
 	return ix
+}
+
+// supersede ranks a hand-compiled place before the GeoNames row it is
+// anchored to, for the names the two share, when both are of the same kind.
+//
+// A row of places.csv names as its anchor the GeoNames place it belongs to.
+// When that row is of the same kind as its anchor (a town anchored to a
+// town) and carries a name the anchor also has, the project compiled it
+// because GeoNames' row for that name is the wrong point: GeoNames puts
+// "Al Qa'im" at the border post of Husaybah, 14 km west of the Iraqi town
+// of that name, which places.csv adds as fl:al-qaim-town anchored to that
+// row. For a query by a shared name (exact, skeleton or fuzzy) the
+// hand-compiled place comes first and the anchor next, a hair below it;
+// names the anchor alone has ("Husaybah") still find the anchor as before,
+// and a place of another kind anchored to the same row (the Al-Qa'im
+// border crossing) supersedes nothing: the kind words of a query ("Al Qaim
+// crossing") are what choose it.
+//
+// The anchor's score for such a name is lowered to just under the
+// superseding place's, so the difference stays within the penalties that
+// order one tier and never reaches the gap between two tiers.
+func (ix *Index) supersede() {
+	g := ix.g
+	pos := make(map[*geo.Place]int32, len(g.Places))
+	for i, p := range g.Places {
+		pos[p] = int32(i)
+	}
+	for qi, q := range g.Places {
+		a := g.byID[q.Anchor]
+		if q.Anchor == "" || a == nil || a == q || a.Kind != q.Kind {
+			continue
+		}
+		ai := pos[a]
+		// The anchor ranks a hair below q whatever the query's kinds:
+		// the two share their kind, so penalty's kind term is the same.
+		d := float32(penalty(q, nil) - penalty(a, nil) + supersedeStep)
+		if d <= 0 {
+			continue // q already ranks first
+		}
+		for _, m := range []map[string][]ref{ix.exact, ix.skeleton} {
+			for _, key := range sharedKeys(m, int32(qi), ai, q, a) {
+				rs := m[key]
+				for k := range rs {
+					if rs[k].place == ai {
+						rs[k].demote = max(rs[k].demote, d)
+					}
+				}
+			}
+		}
+	}
+}
+
+// sharedKeys returns the keys of m (folded names or their skeletons) under
+// which both place qi and place ai are filed.
+func sharedKeys(m map[string][]ref, qi, ai int32, q, a *geo.Place) []string {
+	var keys []string
+	seen := make(map[string]bool)
+	for _, name := range append([]string{q.Name}, q.Names...) {
+		f := Fold(name)
+		for _, key := range []string{f, Skeleton(f)} {
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			rs, ok := m[key]
+			if !ok {
+				continue
+			}
+			hasQ := slices.ContainsFunc(rs, func(r ref) bool { return r.place == qi })
+			hasA := slices.ContainsFunc(rs, func(r ref) bool { return r.place == ai })
+			if hasQ && hasA {
+				keys = append(keys, key)
+			}
+		}
+	}
+	return keys
 }
 
 // Gazetteer returns the gazetteer the index was built from.
@@ -258,7 +343,7 @@ func (ix *Index) rank(cs []candidate, kinds []geo.Kind, country string) []geo.Ma
 		if kinds != nil && !slices.Contains(kinds, p.Kind) || country != "" && p.Country != country {
 			continue
 		}
-		score := tierBase[c.tier] - 0.05*float64(max(c.dist-1, 0)) - penalty(p, kinds)
+		score := tierBase[c.tier] - 0.05*float64(max(c.dist-1, 0)) - penalty(p, kinds) - float64(c.demote)
 		name := p.Name
 		if c.name > 0 {
 			name = p.Names[c.name-1]
@@ -292,12 +377,21 @@ func sortMatches(ms []geo.Match) {
 // before the world; a settlement before a governorate of the same name
 // unless the query asked for one; a capital before a hamlet. Its largest
 // value stays under the 0.1 between tiers.
+//
+// A national capital beyond the neighbours ranks just behind the
+// neighbours' places rather than with the rest of the world: news on
+// Syria names Riyadh, Doha and Kabul far more often than the Iraqi
+// district seat Ar Riyad, the West Bank village Ad Dawhah or the Galilee
+// village Kabul that GeoNames spells the same, while a neighbour's own
+// city still comes first when it is a large one (Tripoli is Lebanon's).
 func penalty(p *geo.Place, kinds []geo.Kind) float64 {
 	pen := 0.0
 	switch {
 	case p.Country == "SY":
 	case neighbours[p.Country]:
 		pen += 0.03
+	case p.Feature == "PPLC":
+		pen += 0.035
 	default:
 		pen += 0.06
 	}

@@ -25,7 +25,9 @@ type collection struct {
 // catalogue lists the collections in the order the API shows them.
 var catalogue = []collection{
 	{"control", "Ground held by each faction",
-		"One multipolygon per faction per keyframe interval, valid from valid_from until valid_to (null: still).",
+		"Multipolygons per faction per keyframe interval, valid from valid_from until valid_to (null: still), split by the status " +
+			"of the deciding reports (confirmed, claimed) and the basis of the ground (place: within the reach of a report's place; " +
+			"area: inside an area polygon; kept: beyond every newer report's reach; none: its holder ceased to exist).",
 		controlFeatures},
 	{"events", "Control changes and claims",
 		"A point per recorded change: confirmed, claimed or denied, with its sources.",
@@ -70,7 +72,7 @@ func controlFeatures(s *Server, v *view, when timeFilter) []ogcFeature {
 			continue
 		}
 		for _, t := range snap.Territories[k] {
-			id := export.ControlFeatureID(kf.At, t.Faction)
+			id := export.ControlFeatureID(kf.At, t)
 			key := "control/" + id
 			out = append(out, ogcFeature{id: id, key: key, bound: v.feature(key, t.Shape.Bound).bound,
 				build: func() *geojson.Feature { return export.ControlFeature(t, k, kf.At, until) }})

@@ -55,8 +55,7 @@ func sourcesJSON(ss []geo.Source) []geo.Source {
 	return ss
 }
 
-// encodeGeoJSONFeature writes coordinates to 6 decimals (about 10 cm):
-// more digits only add bytes.
+// encodeGeoJSONFeature writes coordinates as [export.RoundCoords] does.
 func encodeGeoJSONFeature(f *geojson.Feature) (json.RawMessage, error) {
 	f.Geometry = export.RoundCoords(f.Geometry)
 	return json.Marshal(f)

@@ -26,6 +26,8 @@ type ControlJSON struct {
 	Place      *DeciderJSON   `json:"place"`
 	Area       *DeciderJSON   `json:"area"`
 	Status     geo.Status     `json:"status"`
+	Basis      geo.Basis      `json:"basis"`
+	SnappedKm  *float64       `json:"snapped_km,omitempty"`
 	Change     ChangeRefJSON  `json:"change"`
 	Sources    []geo.Source   `json:"sources"`
 	History    []IntervalJSON `json:"history"`
@@ -52,6 +54,7 @@ type IntervalJSON struct {
 	To         *time.Time `json:"to"`
 	Controller string     `json:"controller"`
 	Status     geo.Status `json:"status"`
+	Basis      geo.Basis  `json:"basis"`
 	ChangeID   string     `json:"change_id"`
 	Summary    string     `json:"summary"`
 }
@@ -67,7 +70,7 @@ func timePtr(t time.Time) *time.Time {
 func ControlOf(c geo.Control) ControlJSON {
 	out := ControlJSON{
 		Point: [2]float64{c.Point.Lon(), c.Point.Lat()}, At: c.At.UTC(), Controller: c.Faction,
-		Since: c.Since, Until: timePtr(c.Until), Status: c.Change.Status,
+		Since: c.Since, Until: timePtr(c.Until), Status: c.Change.Status, Basis: c.Basis,
 		Change:  ChangeRefJSON{ID: c.Change.ID, At: c.Change.At, Precision: c.Change.Precision, Summary: c.Change.Summary},
 		Sources: c.Change.Sources,
 	}
@@ -76,6 +79,10 @@ func ControlOf(c geo.Control) ControlJSON {
 	}
 	if c.Previous != "" {
 		out.Previous = &c.Previous
+	}
+	if c.SnappedKm > 0 {
+		d := math.Round(c.SnappedKm*100) / 100
+		out.SnappedKm = &d
 	}
 	if c.Place != nil {
 		d := math.Round(c.Place.DistanceKm*100) / 100
@@ -89,7 +96,7 @@ func ControlOf(c geo.Control) ControlJSON {
 	}
 	for _, iv := range c.History {
 		out.History = append(out.History, IntervalJSON{From: iv.From, To: timePtr(iv.To), Controller: iv.Faction,
-			Status: iv.Change.Status, ChangeID: iv.Change.ID, Summary: iv.Change.Summary})
+			Status: iv.Change.Status, Basis: iv.Basis, ChangeID: iv.Change.ID, Summary: iv.Change.Summary})
 	}
 	return out
 }
@@ -130,6 +137,14 @@ const distanceMark = 987654321.5
 // reusing the encoding of everything but the point, the instant and the
 // distance: the answers of one State of one snapshot share it.
 func (v *view) controlBody(c geo.Control) []byte {
+	if c.SnappedKm > 0 {
+		// Rare, and the snapped distance is the point's own: no template.
+		b, err := json.Marshal(ControlOf(c))
+		if err != nil {
+			panic(err) // plain data; cannot fail
+		}
+		return append(b, '\n')
+	}
 	e, ok := v.controls.Load(c.State)
 	if !ok {
 		j := ControlOf(c)
@@ -246,9 +261,10 @@ func changeJSON(snap *app.Snapshot, c *geo.Change) ChangeJSON {
 // every keyframe.
 func (s *Server) stats(w http.ResponseWriter, r *http.Request) error {
 	type row struct {
-		ID      int                `json:"id"`
-		At      time.Time          `json:"at"`
-		AreaKm2 map[string]float64 `json:"area_km2"`
+		ID       int                   `json:"id"`
+		At       time.Time             `json:"at"`
+		AreaKm2  map[string]float64    `json:"area_km2"`
+		BasisKm2 map[geo.Basis]float64 `json:"basis_km2"`
 	}
 	snap, err := s.snapshot()
 	if err != nil {
@@ -264,7 +280,11 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) error {
 		for f, a := range snap.Areas(k) {
 			areas[f] = math.Round(a*10) / 10
 		}
-		out.Keyframes = append(out.Keyframes, row{ID: k, At: kf.At, AreaKm2: areas})
+		bases := map[geo.Basis]float64{}
+		for b, a := range snap.BasisAreas(k) {
+			bases[b] = math.Round(a*10) / 10
+		}
+		out.Keyframes = append(out.Keyframes, row{ID: k, At: kf.At, AreaKm2: areas, BasisKm2: bases})
 	}
 	cacheFor(w, r, snap)
 	return writeJSON(w, "application/json", out)

@@ -16,11 +16,12 @@ import (
 
 // algorithm names the way territory is derived; changing the derivation
 // changes it, so that stored territory is rebuilt.
-const algorithm = "h3r7-nearest-place-areas-override-v1"
+const algorithm = "h3r7-baseline-nearest-reach-areas-ended-v2"
 
-// Digest identifies a set of changes and the derivation: stored
-// territory built for another digest is stale.
-func Digest(changes []*geo.Change, outline orb.MultiPolygon) string {
+// Digest identifies a set of changes, the places they name (where they
+// are and how far they reach) and the derivation: stored territory built
+// for another digest is stale.
+func Digest(changes []*geo.Change, outline orb.MultiPolygon, places func(string) *geo.Place) string {
 	h := sha256.New()
 	fmt.Fprintln(h, algorithm)
 	for _, poly := range outline {
@@ -29,7 +30,10 @@ func Digest(changes []*geo.Change, outline orb.MultiPolygon) string {
 		}
 	}
 	for _, c := range changes {
-		fmt.Fprintln(h, c.ID, c.Place, c.Area, c.Faction, c.At.Format(time.RFC3339), c.Status, len(c.Shape))
+		fmt.Fprintln(h, c.ID, c.Place, c.Area, c.Faction, c.At.Format(time.RFC3339), c.Status, c.RadiusKm, len(c.Shape))
+		if p := places(c.Place); c.Place != "" && p != nil {
+			fmt.Fprintln(h, p.Point, p.ReachKm())
+		}
 		for _, poly := range c.Shape {
 			for _, r := range poly {
 				for _, p := range r {
@@ -41,21 +45,14 @@ func Digest(changes []*geo.Change, outline orb.MultiPolygon) string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// gridKey identifies what a grid is built from: the outline, the
-// controlling places in order, and the area changes with their shapes.
-func gridKey(outline orb.MultiPolygon, places []*geo.Place, areas []*geo.Change) string {
+// outlineKey identifies the outline a grid's cover was built for.
+func outlineKey(outline orb.MultiPolygon) string {
 	h := sha256.New()
 	fmt.Fprintln(h, algorithm)
 	for _, poly := range outline {
 		for _, r := range poly {
 			fmt.Fprintln(h, r)
 		}
-	}
-	for _, p := range places {
-		fmt.Fprintln(h, p.ID, p.Point)
-	}
-	for _, a := range areas {
-		fmt.Fprintln(h, a.ID, a.Shape)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -15,7 +15,7 @@ import (
 func (g *Grid) dissolve(faction []uint8, f uint8) orb.MultiPolygon {
 	type seg struct{ a, b orb.Point }
 	var segs []seg
-	for i, es := range g.edges {
+	for i, es := range g.geom.edges {
 		if faction[i] != f {
 			continue
 		}

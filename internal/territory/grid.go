@@ -8,9 +8,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
-
-	"frontline/geo"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -30,18 +27,34 @@ type Grid struct {
 	Pieces  map[int32]orb.MultiPolygon // per border cell: its part inside the outline
 	Classes []Class
 
-	// Built with the grid and used to dissolve cells; not stored.
-	edges   [][]edge
-	areaKm2 []float64
-	key     string // what it was built from; see gridKey
-
+	// The geometry, built with the grid and shared by the grids decided
+	// on it; used to decide and dissolve cells, not stored.
+	geom *geometry
 }
 
-// Class is what decides a set of cells: the nearest controlling place and
-// the area changes whose polygon holds the cells' centres.
+// SameCover reports whether g and o share one cover of the outline (see
+// [BuildOn]).
+func (g *Grid) SameCover(o *Grid) bool { return g.geom != nil && g.geom == o.geom }
+
+// geometry is the cover of one outline: the cells' sides with their
+// neighbours, their areas and centres. It depends on the outline alone.
+type geometry struct {
+	key     string // the outline's digest
+	edges   [][]edge
+	areaKm2 []float64
+	centres []orb.Point
+	byLat   []int32 // cell indexes sorted by centre latitude
+}
+
+// Class is what decides a set of cells (see decide): the baseline place
+// nearest to them and whether they lie within its reach, the area
+// changes whose polygon holds their centres, and the later changes whose
+// reach covers them, in the order they apply.
 type Class struct {
-	Place string
-	Areas []string
+	Place  string
+	Within bool
+	Areas  []string
+	Reach  []string
 }
 
 // edge is a piece of a cell's boundary, oriented counter-clockwise around
@@ -65,12 +78,8 @@ func (g *Grid) Find(p orb.Point) int {
 	return i
 }
 
-// BuildGrid covers outline with cells and decides each one: places are the
-// controlling places (any place with a change), areas the area changes.
-func BuildGrid(outline orb.MultiPolygon, places []*geo.Place, areas []*geo.Change) (*Grid, error) {
-	if len(places) == 0 {
-		return nil, geo.Errorf(geo.EINVALID, "no controlling places: the timeline needs a baseline")
-	}
+// buildGeometry covers outline with cells, cutting those it crosses.
+func buildGeometry(outline orb.MultiPolygon) (*Grid, error) {
 	inside := map[h3.Cell]bool{}
 	for _, poly := range outline {
 		gp := h3.GeoPolygon{GeoLoop: loop(poly[0])}
@@ -198,7 +207,7 @@ func BuildGrid(outline orb.MultiPolygon, places []*geo.Place, areas []*geo.Chang
 	}
 
 	// Keep the cells with ground inside the outline.
-	g := &Grid{Pieces: map[int32]orb.MultiPolygon{}}
+	g := &Grid{Pieces: map[int32]orb.MultiPolygon{}, geom: &geometry{}}
 	newIndex := make([]int32, len(all))
 	for i, c := range all {
 		newIndex[i] = -1
@@ -219,7 +228,8 @@ func BuildGrid(outline orb.MultiPolygon, places []*geo.Place, areas []*geo.Chang
 				es[k].nbr = newIndex[es[k].nbr]
 			}
 		}
-		g.edges = append(g.edges, es)
+		g.geom.edges = append(g.geom.edges, es)
+		g.geom.centres = append(g.geom.centres, centroid(rings[i]))
 		area := ringKm2(rings[i])
 		if pieces[i] != nil {
 			g.Pieces[n] = pieces[i]
@@ -230,39 +240,13 @@ func BuildGrid(outline orb.MultiPolygon, places []*geo.Place, areas []*geo.Chang
 				}
 			}
 		}
-		g.areaKm2 = append(g.areaKm2, area)
-		rings[n] = rings[i]
+		g.geom.areaKm2 = append(g.geom.areaKm2, area)
 	}
-	rings = rings[:len(g.Cells)]
-
-	// Decide each cell: nearest controlling place, areas holding its centre.
-	classes := map[string]int32{}
-	g.Class = make([]int32, len(g.Cells))
-	for i, r := range rings {
-		centre := centroid(r)
-		best, bestD := 0, math.Inf(1)
-		cosLat := math.Cos(centre[1] * math.Pi / 180)
-		for k, p := range places {
-			dx, dy := (p.Point[0]-centre[0])*cosLat, p.Point[1]-centre[1]
-			if d := dx*dx + dy*dy; d < bestD {
-				best, bestD = k, d
-			}
-		}
-		cl := Class{Place: places[best].ID}
-		for _, a := range areas {
-			if a.Shape.Bound().Contains(centre) && planar.MultiPolygonContains(a.Shape, centre) {
-				cl.Areas = append(cl.Areas, a.ID)
-			}
-		}
-		key := cl.Place + "|" + strings.Join(cl.Areas, "|")
-		n, ok := classes[key]
-		if !ok {
-			n = int32(len(g.Classes))
-			classes[key] = n
-			g.Classes = append(g.Classes, cl)
-		}
-		g.Class[i] = n
+	g.geom.byLat = make([]int32, len(g.Cells))
+	for i := range g.geom.byLat {
+		g.geom.byLat[i] = int32(i)
 	}
+	sort.Slice(g.geom.byLat, func(a, b int) bool { return g.geom.centres[g.geom.byLat[a]][1] < g.geom.centres[g.geom.byLat[b]][1] })
 	return g, nil
 }
 

@@ -38,61 +38,30 @@ type span struct {
 	previous       string
 }
 
-// ControllingPlaces returns the places that decide cells: every place a
-// change names, in the order they first appear.
-func ControllingPlaces(changes []*geo.Change, places func(string) *geo.Place) ([]*geo.Place, error) {
-	seen := map[string]bool{}
-	var out []*geo.Place
-	for _, c := range changes {
-		if c.Place == "" || seen[c.Place] {
-			continue
-		}
-		p := places(c.Place)
-		if p == nil {
-			return nil, geo.Errorf(geo.EINVALID, "change %s: no place %q in the gazetteer", c.ID, c.Place)
-		}
-		seen[c.Place] = true
-		out = append(out, p)
-	}
-	return out, nil
-}
-
-// AreaChanges returns the changes that name an area.
-func AreaChanges(changes []*geo.Change) []*geo.Change {
-	var out []*geo.Change
-	for _, c := range changes {
-		if c.Area != "" {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // Build makes the grid for changes within outline and the model on it.
 func Build(outline orb.MultiPolygon, changes []*geo.Change, places func(string) *geo.Place) (*Model, error) {
 	return BuildOn(nil, outline, changes, places)
 }
 
-// BuildOn is [Build] reusing prev when prev was built, in this process,
-// for the same outline, controlling places and areas: then only the
-// histories are derived again, which takes milliseconds rather than the
-// second a grid takes. A change of who holds a known place is such a case.
+// BuildOn is [Build] reusing prev's cover of the outline when prev was
+// built, in this process, for the same outline: only the cells' classes
+// and the histories are derived again, which takes a fraction of the
+// second the cover takes.
 func BuildOn(prev *Grid, outline orb.MultiPolygon, changes []*geo.Change, places func(string) *geo.Place) (*Model, error) {
 	geo.SortChanges(changes)
-	ps, err := ControllingPlaces(changes, places)
+	key := outlineKey(outline)
+	base := prev
+	if base == nil || base.geom == nil || base.geom.key != key {
+		var err error
+		if base, err = buildGeometry(outline); err != nil {
+			return nil, err
+		}
+		base.geom.key = key
+	}
+	g, err := decide(base, changes, places)
 	if err != nil {
 		return nil, err
 	}
-	areas := AreaChanges(changes)
-	key := gridKey(outline, ps, areas)
-	if prev != nil && prev.edges != nil && prev.key == key {
-		return New(prev, changes, places)
-	}
-	g, err := BuildGrid(outline, ps, areas)
-	if err != nil {
-		return nil, err
-	}
-	g.key = key
 	return New(g, changes, places)
 }
 
@@ -167,12 +136,24 @@ func (m *Model) KeyframeAt(t time.Time) int {
 // Change returns the change with the id, or nil.
 func (m *Model) Change(id string) *geo.Change { return m.byID[id] }
 
-// history merges a class's place and area changes into the intervals of
-// control at its cells.
+// history merges a class's baseline place, its areas and the changes
+// whose reach covers it into the intervals of control at its cells.
 func (m *Model) history(cl Class, byPlace, bySlug map[string][]*geo.Change) ([]span, error) {
+	type event struct {
+		c     *geo.Change
+		basis geo.Basis
+	}
+	var events []event
+	for _, c := range byPlace[cl.Place] {
+		if c.At.Equal(geo.TimelineStart) {
+			basis := geo.BasisKept
+			if cl.Within {
+				basis = geo.BasisPlace
+			}
+			events = append(events, event{c, basis})
+		}
+	}
 	holds := map[string]bool{}
-	var events []*geo.Change
-	events = append(events, byPlace[cl.Place]...)
 	slugs := map[string]bool{}
 	for _, id := range cl.Areas {
 		holds[id] = true
@@ -181,41 +162,56 @@ func (m *Model) history(cl Class, byPlace, bySlug map[string][]*geo.Change) ([]s
 		}
 	}
 	for s := range slugs {
-		events = append(events, bySlug[s]...)
+		for _, c := range bySlug[s] {
+			events = append(events, event{c, geo.BasisArea})
+		}
 	}
-	geo.SortChanges(events)
+	for _, id := range cl.Reach {
+		if c := m.byID[id]; c != nil && c.Status.Applies() {
+			events = append(events, event{c, geo.BasisPlace})
+		}
+	}
+	// By instant; at one instant the baseline, then areas, then the
+	// covering changes in the class's order (the nearest last).
+	sort.SliceStable(events, func(i, j int) bool { return events[i].c.At.Before(events[j].c.At) })
 	var out []span
 	latest := map[string]*geo.Change{} // area slug: its version in force
 	var place *geo.Change
+	placeBasis := geo.BasisKept
 	for i, e := range events {
-		if e.Place != "" {
-			place = e
+		if e.basis == geo.BasisArea {
+			latest[e.c.Area] = e.c
 		} else {
-			latest[e.Area] = e
+			place, placeBasis = e.c, e.basis
 		}
-		if i+1 < len(events) && events[i+1].At.Equal(e.At) {
+		if i+1 < len(events) && events[i+1].c.At.Equal(e.c.At) {
 			continue // settle the instant first
 		}
-		decider := place
+		decider, basis := place, placeBasis
+		var area *geo.Change
 		for _, a := range latest {
-			if holds[a.ID] && (decider == nil || decider.Place != "" || a.At.After(decider.At)) {
-				decider = a
+			if holds[a.ID] && (area == nil || a.At.After(area.At)) {
+				area = a
 			}
+		}
+		if area != nil {
+			decider, basis = area, geo.BasisArea
 		}
 		if decider == nil {
 			continue
 		}
-		if n := len(out); n > 0 && out[n-1].Change == decider {
+		if n := len(out); n > 0 && out[n-1].Change == decider && out[n-1].Basis == basis {
 			continue
 		}
 		if n := len(out); n > 0 {
-			out[n-1].To = e.At
+			out[n-1].To = e.c.At
 		}
-		out = append(out, span{Interval: geo.Interval{From: e.At, Faction: decider.Faction, Change: decider}})
+		out = append(out, span{Interval: geo.Interval{From: e.c.At, Faction: decider.Faction, Change: decider, Basis: basis}})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("territory: class %s has no history", cl.Place)
 	}
+	out = endFactions(out)
 	// Runs of the same faction, and who held the ground before each.
 	for i := range out {
 		j := i
@@ -234,12 +230,43 @@ func (m *Model) history(cl Class, byPlace, bySlug map[string][]*geo.Change) ([]s
 	return out, nil
 }
 
+// endFactions hands the ground of a faction that ceased to exist to
+// [geo.None] from its end on, whoever's report it rested on: nobody
+// holds for a government that is gone.
+func endFactions(h []span) []span {
+	out := h[:0:0]
+	for _, s := range h {
+		f := geo.FactionByID(s.Faction)
+		if f == nil || f.Ended.IsZero() || !s.To.IsZero() && !s.To.After(f.Ended) {
+			out = append(out, s)
+			continue
+		}
+		if s.From.Before(f.Ended) {
+			before := s
+			before.To = f.Ended
+			out = append(out, before)
+			s.From = f.Ended
+		}
+		s.Faction, s.Basis = geo.None, geo.BasisNone
+		if n := len(out); n > 0 && out[n-1].Faction == geo.None && out[n-1].To.Equal(s.From) && out[n-1].Change == s.Change {
+			out[n-1].To = s.To
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
 // Control answers who controlled p at t.
 func (m *Model) Control(p orb.Point, t time.Time) (geo.Control, error) {
-	c := m.Grid.Find(p)
+	c, snapped := m.Grid.Find(p), 0.0
+	if c < 0 {
+		c, snapped = m.Grid.Nearest(p, SnapKm)
+	}
 	if c < 0 {
 		return geo.Control{}, geo.Errorf(geo.ENOTFOUND,
-			"the point (%g, %g) is outside Syria: frontline maps control inside Syria's outline only", p.Lon(), p.Lat())
+			"the point (%g, %g) is outside Syria: frontline maps control inside Syria's outline (and up to %d km from it) only",
+			p.Lon(), p.Lat(), SnapKm)
 	}
 	if t.Before(geo.TimelineStart) {
 		return geo.Control{}, geo.Errorf(geo.ENOTFOUND, "the timeline starts at %s; nothing is recorded before it",
@@ -256,6 +283,7 @@ func (m *Model) Control(p orb.Point, t time.Time) (geo.Control, error) {
 		Point: p, At: t, Faction: s.Faction, Since: s.runFrom, Until: s.runTo, Previous: s.previous,
 		Change: s.Change, History: m.historyOf(class), State: m.stateBase[class] + i,
 	}
+	out.Basis, out.SnappedKm = s.Basis, snapped
 	if s.Change.Area != "" {
 		out.Area = s.Change
 	} else if pl := m.places(s.Change.Place); pl != nil {
@@ -269,7 +297,9 @@ func (m *Model) Control(p orb.Point, t time.Time) (geo.Control, error) {
 func (m *Model) Faction(p orb.Point, t time.Time) string {
 	c := m.Grid.Find(p)
 	if c < 0 {
-		return ""
+		if c, _ = m.Grid.Nearest(p, SnapKm); c < 0 {
+			return ""
+		}
 	}
 	h := m.histories[m.Grid.Class[c]]
 	i := sort.Search(len(h), func(i int) bool { return h[i].From.After(t) }) - 1

@@ -219,12 +219,13 @@ func TestTerritoriesValidAndComplete(t *testing.T) {
 		}
 	}
 	share := func(k int, faction string) float64 {
+		var a float64
 		for _, tr := range f.terr[k] {
 			if tr.Faction == faction {
-				return tr.AreaKm2
+				a += tr.AreaKm2
 			}
 		}
-		return 0
+		return a
 	}
 	start, dec9 := 0, f.model.KeyframeAt(day(9, 12))
 	if share(dec9, geo.Government) >= share(start, geo.Government)/2 {
@@ -333,8 +334,8 @@ func TestBuildOnReusesTheGrid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if reused.Grid != f.model.Grid {
-		t.Error("the grid was built again for a change of a known place")
+	if !reused.Grid.SameCover(f.model.Grid) {
+		t.Error("the cover was built again for a change of a known place")
 	}
 	fresh, err := territory.Build(f.outline, slices.Clone(changes), f.gz.Place)
 	if err != nil {
@@ -365,7 +366,7 @@ func TestBuildOnReusesTheGrid(t *testing.T) {
 		t.Errorf("Raqqa after the change: %s", got)
 	}
 
-	// A new area decides cells of its own: a new grid.
+	// A new area decides cells of its own, on the same cover.
 	zone := &geo.Change{ID: "test-zone", Area: "test-zone", Faction: geo.Coalition, At: day(11, 3), Precision: geo.Hour,
 		Status: geo.Claimed, Sources: []geo.Source{{Outlet: "test"}},
 		Shape: orb.MultiPolygon{{{{38.9, 35.9}, {39.1, 35.9}, {39.1, 36.0}, {38.9, 36.0}, {38.9, 35.9}}}}}
@@ -373,8 +374,8 @@ func TestBuildOnReusesTheGrid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rebuilt.Grid == f.model.Grid {
-		t.Error("a new area reused the old grid")
+	if !rebuilt.Grid.SameCover(f.model.Grid) {
+		t.Error("a new area built a new cover of the same outline")
 	}
 	if got := rebuilt.Faction(orb.Point{39, 35.95}, day(11, 4)); got != geo.Coalition {
 		t.Errorf("inside the new area: %s", got)

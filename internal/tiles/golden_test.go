@@ -55,7 +55,8 @@ func goldenRenderer(tb testing.TB) (*Renderer, int) {
 			if !ok {
 				tb.Fatalf("territory %v is a %T", p["territory"], f.Geometry)
 			}
-			terr = append(terr, geo.Territory{Faction: p.MustString("territory"), AreaKm2: p.MustFloat64("area_km2"), Shape: mp})
+			terr = append(terr, geo.Territory{Faction: p.MustString("territory"), AreaKm2: p.MustFloat64("area_km2"), Shape: mp,
+				Status: geo.Status(p.MustString("status", "")), Basis: geo.Basis(p.MustString("basis", ""))})
 		case p["place"] != nil && p["change"] == nil:
 			pt, ok := f.Geometry.(orb.Point)
 			if !ok {
@@ -183,6 +184,11 @@ func checkGoldenTile(t *testing.T, raw []byte, control, events []string, places 
 		}
 		if a, ok := f.Properties["area_km2"].(float64); !ok || a <= 0 || a != math.Round(a) {
 			t.Errorf("control feature %s: area_km2 %v, want a whole number of km²", c, f.Properties["area_km2"])
+		}
+		// How the ground is known, where the territory says.
+		want := map[string][2]string{geo.Government: {"confirmed", "place"}, geo.SDF: {"claimed", "kept"}, geo.HTS: {"", ""}}[c]
+		if f.Properties.MustString("status", "") != want[0] || f.Properties.MustString("basis", "") != want[1] {
+			t.Errorf("control feature %s: status %v basis %v, want %q %q", c, f.Properties["status"], f.Properties["basis"], want[0], want[1])
 		}
 		// Clipped to the tile and its buffer.
 		b := f.Geometry.Bound()

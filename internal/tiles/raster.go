@@ -133,6 +133,10 @@ func (r *Renderer) PNG(t maptile.Tile, keyframe int) ([]byte, error) {
 		if !ok {
 			style = rasterUnknown
 		}
+		if tr.Basis == geo.BasisKept || tr.Basis == geo.BasisNone {
+			// Ground no newer report reaches is drawn paler.
+			style.fill.A = rasterFillAlpha / 2
+		}
 		first := len(c.rings)
 		for _, poly := range tr.Shape {
 			c.addPolygon(poly, padded, t)

@@ -28,7 +28,8 @@ var Layers = []struct {
 	ID     string
 	Fields map[string]string
 }{
-	{"control", map[string]string{"controller": "faction id", "faction": "faction name", "area_km2": "Number"}},
+	{"control", map[string]string{"controller": "faction id", "faction": "faction name", "area_km2": "Number",
+		"status": "confirmed or claimed", "basis": "place, area, kept or none"}},
 	{"events", map[string]string{"id": "change id", "place": "gazetteer id", "name": "String", "controller": "faction after the change",
 		"status": "confirmed, claimed or denied", "at": "RFC 3339", "current": "Boolean: took effect at this keyframe"}},
 	{"places", map[string]string{"id": "gazetteer id", "name": "String", "kind": "String", "controller": "faction id"}},
@@ -192,8 +193,14 @@ func (r *Renderer) prepare(keyframe, z int) ([]preparedFaction, error) {
 		if fa := geo.FactionByID(tr.Faction); fa != nil {
 			name = fa.Name
 		}
-		fp := preparedFaction{props: sortedProps(map[string]any{
-			"controller": tr.Faction, "faction": name, "area_km2": math.Round(tr.AreaKm2)})}
+		props := map[string]any{"controller": tr.Faction, "faction": name, "area_km2": math.Round(tr.AreaKm2)}
+		if tr.Status != "" {
+			props["status"] = string(tr.Status)
+		}
+		if tr.Basis != "" {
+			props["basis"] = string(tr.Basis)
+		}
+		fp := preparedFaction{props: sortedProps(props)}
 		for _, poly := range tr.Shape {
 			b := poly.Bound()
 			if b.Max[0]-b.Min[0] < tol && b.Max[1]-b.Min[1] < tol {

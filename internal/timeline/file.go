@@ -32,6 +32,7 @@ type properties struct {
 	Status    string       `json:"status"`
 	Summary   string       `json:"summary"`
 	Sources   []sourceJSON `json:"sources"`
+	RadiusKm  float64      `json:"radius_km,omitempty"`
 }
 
 type sourceJSON struct {
@@ -96,6 +97,7 @@ func parse(b []byte) (*geo.Change, error) {
 	c := &geo.Change{
 		ID: f.ID, Place: p.Place, Area: p.Area, Name: p.Name, Faction: p.Faction, At: at,
 		Precision: geo.Precision(p.Precision), Status: geo.Status(p.Status), Summary: strings.TrimSpace(p.Summary),
+		RadiusKm: p.RadiusKm,
 	}
 	if f.Geometry != nil {
 		shape, ok := geo.AsMultiPolygon(f.Geometry.Geometry())
@@ -155,6 +157,7 @@ func Write(w io.Writer, changes []*geo.Change) error {
 		f := feature{Type: "Feature", ID: c.ID, Properties: &properties{
 			Place: c.Place, Area: c.Area, Name: c.Name, Faction: c.Faction, At: c.At.UTC().Format(time.RFC3339),
 			Precision: string(c.Precision), Status: string(c.Status), Summary: c.Summary, Sources: []sourceJSON{},
+			RadiusKm: c.RadiusKm,
 		}}
 		if c.Area != "" {
 			var g orb.Geometry = c.Shape

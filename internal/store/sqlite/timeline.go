@@ -95,8 +95,8 @@ func syncFactions(ctx context.Context, tx *sql.Tx) error {
 
 func insertChanges(ctx context.Context, tx *sql.Tx, origin string, changes []*geo.Change) error {
 	cs, err := tx.PrepareContext(ctx, `INSERT INTO changes
-		(id, place, area, shape, name, faction, at, precision, status, summary, origin)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		(id, place, area, shape, name, faction, at, precision, status, summary, origin, radius_km)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func insertChanges(ctx context.Context, tx *sql.Tx, origin string, changes []*ge
 			shape = string(b)
 		}
 		if _, err := cs.ExecContext(ctx, c.ID, place, area, shape, c.Name, c.Faction, c.At.UTC().Format(time.RFC3339),
-			string(c.Precision), string(c.Status), c.Summary, origin); err != nil {
+			string(c.Precision), string(c.Status), c.Summary, origin, c.RadiusKm); err != nil {
 			if isUnique(err) {
 				return geo.Errorf(geo.ECONFLICT, "change %s is already recorded", c.ID)
 			}
@@ -187,7 +187,7 @@ func (db *DB) Timeline(ctx context.Context) (store.Timeline, error) {
 
 func readChanges(ctx context.Context, q querier) ([]*geo.Change, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, coalesce(place, ''), coalesce(area, ''), coalesce(shape, ''),
-		name, faction, at, precision, status, summary FROM changes ORDER BY at, id`)
+		name, faction, at, precision, status, summary, radius_km FROM changes ORDER BY at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: changes: %w", err)
 	}
@@ -197,7 +197,7 @@ func readChanges(ctx context.Context, q querier) ([]*geo.Change, error) {
 	for rows.Next() {
 		var c geo.Change
 		var shape, at, precision, status string
-		if err := rows.Scan(&c.ID, &c.Place, &c.Area, &shape, &c.Name, &c.Faction, &at, &precision, &status, &c.Summary); err != nil {
+		if err := rows.Scan(&c.ID, &c.Place, &c.Area, &shape, &c.Name, &c.Faction, &at, &precision, &status, &c.Summary, &c.RadiusKm); err != nil {
 			return nil, fmt.Errorf("sqlite: changes: %w", err)
 		}
 		c.Precision, c.Status = geo.Precision(precision), geo.Status(status)
@@ -254,7 +254,8 @@ func (db *DB) SaveTerritory(ctx context.Context, t *store.Territory) error {
 			return err
 		}
 		defer ks.Close()
-		ts, err := tx.PrepareContext(ctx, `INSERT INTO territories (keyframe_id, faction, area_km2, shape) VALUES (?, ?, ?, ?)`)
+		ts, err := tx.PrepareContext(ctx, `INSERT INTO territories (keyframe_id, faction, status, basis, area_km2, shape)
+			VALUES (?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
@@ -268,7 +269,10 @@ func (db *DB) SaveTerritory(ctx context.Context, t *store.Territory) error {
 				if err != nil {
 					return err
 				}
-				if _, err := ts.ExecContext(ctx, i, ter.Faction, ter.AreaKm2, b); err != nil {
+				if _, err := ts.ExecContext(ctx, i, ter.Faction, string(ter.Status), string(ter.Basis), ter.AreaKm2, b); err != nil {
+					if isUnique(err) {
+						return geo.Errorf(geo.EINVALID, "territory: keyframe %d has %s %s %s ground twice", i, ter.Faction, ter.Status, ter.Basis)
+					}
 					return fmt.Errorf("sqlite: territory %d %s: %w", i, ter.Faction, err)
 				}
 			}
@@ -325,8 +329,8 @@ func (db *DB) Territory(ctx context.Context, digest string) (*store.Territory, e
 		return nil, err
 	}
 	out.Territories = make([][]geo.Territory, len(out.Keyframes))
-	rows, err = tx.QueryContext(ctx, `SELECT t.keyframe_id, t.faction, t.area_km2, t.shape FROM territories t
-		JOIN factions f ON f.id = t.faction ORDER BY t.keyframe_id, f.ord`)
+	rows, err = tx.QueryContext(ctx, `SELECT t.keyframe_id, t.faction, t.status, t.basis, t.area_km2, t.shape FROM territories t
+		JOIN factions f ON f.id = t.faction ORDER BY t.keyframe_id, t.rowid`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: territories: %w", err)
 	}
@@ -334,10 +338,12 @@ func (db *DB) Territory(ctx context.Context, digest string) (*store.Territory, e
 	for rows.Next() {
 		var id int
 		var t geo.Territory
+		var status, basis string
 		var b []byte
-		if err := rows.Scan(&id, &t.Faction, &t.AreaKm2, &b); err != nil {
+		if err := rows.Scan(&id, &t.Faction, &status, &basis, &t.AreaKm2, &b); err != nil {
 			return nil, err
 		}
+		t.Status, t.Basis = geo.Status(status), geo.Basis(basis)
 		i, ok := index[id]
 		if !ok {
 			return nil, fmt.Errorf("sqlite: territory of unknown keyframe %d", id)

@@ -198,6 +198,7 @@ func testTimelineRoundTrip(t *testing.T, s store.Store) {
 		Shape:   orb.MultiPolygon{{{{36, 33}, {37, 33}, {37, 34}, {36, 34}, {36, 33}}, {{36.2, 33.2}, {36.2, 33.4}, {36.4, 33.4}, {36.2, 33.2}}}},
 		Sources: []geo.Source{{Outlet: "Outlet", URL: "https://example.org/zone", Published: day(27, 0), Quote: "q"}}}
 	late := Change("late", "gn:1", geo.HTS, day(30, 12))
+	late.RadiusKm = 12.5
 	early := Change("early", "gn:2", geo.SNA, day(28, 3))
 	denied := Change("denied", "gn:1", geo.Government, day(29, 0))
 	denied.Status = geo.Denied
@@ -217,7 +218,7 @@ func testTimelineRoundTrip(t *testing.T, s store.Store) {
 		t.Errorf("area change read back as %+v", z)
 	}
 	l := tl.Changes[3]
-	if !l.At.Equal(day(30, 12)) || l.Summary != "summary of late" || len(l.Sources) != 2 ||
+	if !l.At.Equal(day(30, 12)) || l.Summary != "summary of late" || l.RadiusKm != 12.5 || len(l.Sources) != 2 ||
 		l.Sources[0].URL != "https://example.org/late" || !l.Sources[0].Published.Equal(day(30, 12)) ||
 		l.Sources[1].Outlet != "Second outlet" || !l.Sources[1].Published.IsZero() {
 		t.Errorf("place change read back as %+v, sources %+v", l, l.Sources)
@@ -238,8 +239,10 @@ func testTerritory(t *testing.T, s store.Store) {
 		Digest: "d1", Grid: []byte{1, 2, 3, 0, 255},
 		Keyframes: []geo.Keyframe{{ID: 0, At: day(26, 0)}, {ID: 1, At: day(27, 11).Add(30 * time.Minute)}},
 		Territories: [][]geo.Territory{
-			{{Faction: geo.Government, AreaKm2: 100.5, Shape: square}, {Faction: geo.SDF, AreaKm2: 2, Shape: two}},
-			{{Faction: geo.HTS, AreaKm2: 100.5, Shape: square}},
+			{{Faction: geo.Government, Status: geo.Confirmed, Basis: geo.BasisPlace, AreaKm2: 100.5, Shape: square},
+				{Faction: geo.SDF, Status: geo.Claimed, Basis: geo.BasisKept, AreaKm2: 2, Shape: two},
+				{Faction: geo.SDF, Status: geo.Confirmed, Basis: geo.BasisArea, AreaKm2: 3, Shape: square}},
+			{{Faction: geo.None, Status: geo.Confirmed, Basis: geo.BasisNone, AreaKm2: 100.5, Shape: square}},
 		},
 	}
 	if err := s.SaveTerritory(ctx, want); err != nil {
@@ -253,14 +256,18 @@ func testTerritory(t *testing.T, s store.Store) {
 		t.Fatalf("stored digest: %+v, %v", got, err)
 	}
 	if string(got.Grid) != string(want.Grid) || len(got.Keyframes) != 2 || !got.Keyframes[1].At.Equal(want.Keyframes[1].At) ||
-		len(got.Territories) != 2 || len(got.Territories[0]) != 2 || len(got.Territories[1]) != 1 {
+		len(got.Territories) != 2 || len(got.Territories[0]) != 3 || len(got.Territories[1]) != 1 {
 		t.Fatalf("read back %+v", got)
 	}
-	if g := got.Territories[0][1]; g.Faction != geo.SDF || g.AreaKm2 != 2 || !orb.Equal(g.Shape, two) {
-		t.Errorf("territory read back as %+v", g)
-	}
-	if g := got.Territories[1][0]; g.Faction != geo.HTS || !orb.Equal(g.Shape, square) {
-		t.Errorf("territory read back as %+v", g)
+	// In the order saved: one faction's ground may come in several pieces.
+	for k := range want.Territories {
+		for i, w := range want.Territories[k] {
+			g := got.Territories[k][i]
+			if g.Faction != w.Faction || g.Status != w.Status || g.Basis != w.Basis || g.AreaKm2 != w.AreaKm2 || !orb.Equal(g.Shape, w.Shape) {
+				t.Errorf("keyframe %d, piece %d read back as %s/%s/%s %.1f, want %s/%s/%s %.1f", k, i,
+					g.Faction, g.Status, g.Basis, g.AreaKm2, w.Faction, w.Status, w.Basis, w.AreaKm2)
+			}
+		}
 	}
 	// Saving replaces, whole.
 	if err := s.SaveTerritory(ctx, &store.Territory{Digest: "d2", Grid: []byte{9}, Keyframes: want.Keyframes[:1],
@@ -270,11 +277,18 @@ func testTerritory(t *testing.T, s store.Store) {
 	if got, _ := s.Territory(ctx, "d1"); got != nil {
 		t.Errorf("the replaced territory is still served")
 	}
-	if got, _ := s.Territory(ctx, "d2"); got == nil || len(got.Keyframes) != 1 || got.Territories[0][0].Faction != geo.HTS {
+	if got, _ := s.Territory(ctx, "d2"); got == nil || len(got.Keyframes) != 1 || got.Territories[0][0].Faction != geo.None {
 		t.Errorf("the new territory read back as %+v", got)
 	}
 	if err := s.SaveTerritory(ctx, &store.Territory{Digest: "d3", Keyframes: want.Keyframes}); geo.ErrorCode(err) != geo.EINVALID {
 		t.Errorf("keyframes without ground: %v, want EINVALID", err)
+	}
+	twice := [][]geo.Territory{{want.Territories[0][0], want.Territories[0][0]}}
+	if err := s.SaveTerritory(ctx, &store.Territory{Digest: "d4", Grid: []byte{1}, Keyframes: want.Keyframes[:1], Territories: twice}); geo.ErrorCode(err) != geo.EINVALID {
+		t.Errorf("the same piece twice: %v, want EINVALID", err)
+	}
+	if got, _ := s.Territory(ctx, "d2"); got == nil {
+		t.Errorf("a refused save lost the stored territory")
 	}
 }
 
