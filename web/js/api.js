@@ -48,10 +48,30 @@ export const controller = (lon, lat, ms) =>
 // The URL of the control polygons in force at keyframe instant ms of
 // snapshot version. Such a URL names fixed content, so the service may
 // answer it as immutable. A service that has no versions yet sends none,
-// and the URL then goes without v (such a service refuses it).
+// and the URL then goes without v (such a service refuses it). A
+// keyframe is one feature per faction, status and basis: a few dozen,
+// well under one page.
 export function controlItemsURL(ms, version) {
-  return `/ogc/collections/control/items?datetime=${iso(ms)}&limit=100` +
+  return `/ogc/collections/control/items?datetime=${iso(ms)}&limit=${CONTROL_PAGE}` +
     (version ? `&v=${encodeURIComponent(version)}` : '');
 }
 
-export const controlItems = (ms, version) => getJSON(controlItemsURL(ms, version));
+const CONTROL_PAGE = 1000;
+const MAX_PAGES = 20;
+
+// controlItems is the FeatureCollection of every control polygon of the
+// keyframe: should the service page it all the same, the next pages (on
+// this service only) are fetched and joined.
+export async function controlItems(ms, version) {
+  const fc = await getJSON(controlItemsURL(ms, version));
+  let page = fc;
+  for (let i = 1; i < MAX_PAGES; i++) {
+    const next = (page.links || []).find((l) => l && l.rel === 'next' && typeof l.href === 'string');
+    if (!next || !(page.features || []).length) break;
+    const u = new URL(next.href, location.href);
+    if (u.origin !== location.origin) break;
+    page = await getJSON(u.pathname + u.search);
+    fc.features = (fc.features || []).concat(page.features || []);
+  }
+  return fc;
+}

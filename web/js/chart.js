@@ -1,9 +1,11 @@
 // The chart of ground held: each faction's share of the area, stacked, as
-// steps from keyframe to keyframe, with a line at the instant shown. The
+// steps from keyframe to keyframe, with a line at the instant shown; ground
+// no single force held is on top, grey and hatched as on the map. The
 // time axis comes from the data: the timeline's start and end, a mark at
 // every keyframe, and dates at a step that suits the span.
 
 import { DAY, HOUR, color, dayMonth, esc, instant as parse, pad2 } from './format.js';
+import { NONE } from './looks.js';
 
 const W = 340, H = 130, PAD = 2;
 const MAX_LABELS = 5;
@@ -41,10 +43,15 @@ export function createChart({ el, timeline, instant }) {
     if (!(end > start)) { el.textContent = ''; x = null; return; }
     x = (ms) => PAD + (Math.max(start, Math.min(end, ms)) - start) / (end - start) * (W - 2 * PAD);
     const total = (r) => Object.values(r.a).reduce((s, v) => s + v, 0) || 1;
-    let svg = `<svg viewBox="0 0 ${W} ${H + 16}" xmlns="http://www.w3.org/2000/svg">`;
+    let svg = `<svg viewBox="0 0 ${W} ${H + 16}" xmlns="http://www.w3.org/2000/svg">` +
+      `<defs><pattern id="chart-none" width="4" height="4" patternUnits="userSpaceOnUse">` +
+      `<rect width="4" height="4" fill="${color(timeline.faction(NONE)?.color, '#bbb')}" fill-opacity="0.6"/>` +
+      `<path d="M-1,-1 l6,6 M-1,3 l2,2 M3,-1 l2,2" stroke="#6e6e6e" stroke-width="0.8"/></pattern></defs>`;
     // Stacked shares, as steps: control holds until the next keyframe.
+    // The factions in the timeline's order, bottom up; none on top.
     const base = rows.map(() => 0);
-    for (const f of timeline.factions) {
+    const factions = [...timeline.factions.filter((f) => f.id !== NONE), ...timeline.factions.filter((f) => f.id === NONE)];
+    for (const f of factions) {
       const top = [], bottom = [];
       rows.forEach((r, i) => {
         const x0 = x(r.at), x1 = x(i + 1 < rows.length ? rows[i + 1].at : end);
@@ -53,7 +60,9 @@ export function createChart({ el, timeline, instant }) {
         bottom.unshift(`${x1.toFixed(1)},${y0.toFixed(1)} ${x0.toFixed(1)},${y0.toFixed(1)}`);
         base[i] += share;
       });
-      if (top.length) svg += `<polygon points="${top.join(' ')} ${bottom.join(' ')}" fill="${color(f.color)}" fill-opacity="0.8"><title>${esc(f.name)}</title></polygon>`;
+      if (!top.length || !rows.some((r) => r.a[f.id] > 0)) continue;
+      const fill = f.id === NONE ? 'fill="url(#chart-none)"' : `fill="${color(f.color)}" fill-opacity="0.8"`;
+      svg += `<polygon data-faction="${esc(f.id)}" points="${top.join(' ')} ${bottom.join(' ')}" ${fill} stroke="#fff" stroke-width="0.35" stroke-opacity="0.8"><title>${esc(f.name)}</title></polygon>`;
     }
     // A short mark under the axis at every keyframe.
     const marks = timeline.keyframes.filter((k) => k.at >= start && k.at <= end)

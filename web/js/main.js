@@ -26,7 +26,7 @@ const timeline = new Timeline();
 const instant = new Instant(timeline);
 const { map, renderer } = createMap('map');
 
-const control = createControlLayer({ map, renderer, timeline, instant, legend: $('legend') });
+const control = createControlLayer({ map, renderer, timeline, instant, legend: $('legend'), key: $('looks') });
 const timebar = createTimebar({ timeline, instant });
 createEvents({
   map, timeline, instant, list: $('events'), count: $('events-count'),

@@ -14,10 +14,17 @@ export function attachTestHook({ map, timeline, instant, control, timebar, loade
     version: () => timeline.version,
     changes: () => timeline.changes.length,
     shownKeyframe: () => control.shownKeyframe, // index of the keyframe drawn
-    shownAreas: () => ({ ...control.shownAreas }), // km² per faction drawn
+    shownAreas: () => ({ ...control.shownAreas }), // km² per faction drawn, summed over status and basis
+    shownBasisAreas: () => ({ ...control.shownBasisAreas }), // km² per basis drawn
+    // per feature drawn, in draw order: {controller, status, basis, fill
+    // ("solid", "hatch", "pale", "pale-hatch" or "grey-hatch"), hatch,
+    // pale, grey, fillOpacity, opacity, colour, areaKm2}
+    shownFeatures: () => control.shownFeatures,
+    patterns: () => control.patternCount, // hatch patterns ever made
     cachedLayers: () => control.cacheSize,
     cachedLayerKeys: () => control.cacheKeys, // "version instant" of each
     switchTimes: () => control.switchTimes.slice(), // ms per keyframe drawn
+    paintTimes: () => control.paintTimes.slice(), // ms per canvas repaint after a switch
     playing: () => timebar.playing,
     view: () => {
       const c = map.getCenter();
