@@ -95,6 +95,7 @@ func DecodeGrid(b []byte) (*Grid, error) {
 	for i, k := range f.PieceIdx {
 		g.Pieces[k] = f.Pieces[i]
 	}
+	g.index = newPointIndex(hexagons(g.Cells), g.Pieces)
 	return g, nil
 }
 

@@ -137,7 +137,7 @@ func decide(g *Grid, changes []*geo.Change, places func(string) *geo.Place) (*Gr
 		}
 	}
 
-	out := &Grid{Cells: g.Cells, Pieces: g.Pieces, geom: gm, Class: make([]int32, n)}
+	out := &Grid{Cells: g.Cells, Pieces: g.Pieces, geom: gm, index: g.index, Class: make([]int32, n)}
 	classes := map[string]int32{}
 	var key strings.Builder
 	for i, centre := range gm.centres {

@@ -29,7 +29,8 @@ type Grid struct {
 
 	// The geometry, built with the grid and shared by the grids decided
 	// on it; used to decide and dissolve cells, not stored.
-	geom *geometry
+	geom  *geometry
+	index *pointIndex // shared likewise; made again for a stored grid
 }
 
 // SameCover reports whether g and o share one cover of the outline (see
@@ -67,6 +68,14 @@ type edge struct {
 // Find returns the index of the cell holding p, or -1 when p is outside
 // the outline.
 func (g *Grid) Find(p orb.Point) int {
+	if g.index != nil {
+		return g.index.find(g, p)
+	}
+	return g.findH3(p)
+}
+
+// findH3 is Find asked of H3 itself.
+func (g *Grid) findH3(p orb.Point) int {
 	c := h3.LatLngToCell(h3.NewLatLng(p.Lat(), p.Lon()), Resolution)
 	i := sort.Search(len(g.Cells), func(i int) bool { return g.Cells[i] >= c })
 	if i == len(g.Cells) || g.Cells[i] != c {
@@ -208,6 +217,7 @@ func buildGeometry(outline orb.MultiPolygon) (*Grid, error) {
 
 	// Keep the cells with ground inside the outline.
 	g := &Grid{Pieces: map[int32]orb.MultiPolygon{}, geom: &geometry{}}
+	var kept []orb.Ring // the kept cells' hexagons, for the point index
 	newIndex := make([]int32, len(all))
 	for i, c := range all {
 		newIndex[i] = -1
@@ -230,6 +240,7 @@ func buildGeometry(outline orb.MultiPolygon) (*Grid, error) {
 		}
 		g.geom.edges = append(g.geom.edges, es)
 		g.geom.centres = append(g.geom.centres, centroid(rings[i]))
+		kept = append(kept, rings[i])
 		area := ringKm2(rings[i])
 		if pieces[i] != nil {
 			g.Pieces[n] = pieces[i]
@@ -242,6 +253,7 @@ func buildGeometry(outline orb.MultiPolygon) (*Grid, error) {
 		}
 		g.geom.areaKm2 = append(g.geom.areaKm2, area)
 	}
+	g.index = newPointIndex(kept, g.Pieces)
 	g.geom.byLat = make([]int32, len(g.Cells))
 	for i := range g.geom.byLat {
 		g.geom.byLat[i] = int32(i)

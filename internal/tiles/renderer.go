@@ -169,8 +169,9 @@ type preparedFaction struct {
 // preparedPolygon is a polygon in world units of its zoom (Extent per
 // tile, y down), oriented for the format, with its exterior's box.
 type preparedPolygon struct {
-	box   [4]int64 // min x, min y, max x, max y
+	box   [4]int64 // min x, min y, max x, max y: the exterior's
 	rings [][][2]int64
+	boxes [][4]int64 // per ring, so that a tile skips the holes it does not meet
 }
 
 // prepare returns the keyframe's territories simplified for zoom z,
@@ -248,13 +249,16 @@ func toWorld(poly orb.Polygon, z maptile.Zoom) (preparedPolygon, bool) {
 		if (i == 0) != (area > 0) {
 			slices.Reverse(wr)
 		}
+		rb := [4]int64{math.MaxInt64, math.MaxInt64, math.MinInt64, math.MinInt64}
+		for _, q := range wr {
+			rb[0], rb[1] = min(rb[0], q[0]), min(rb[1], q[1])
+			rb[2], rb[3] = max(rb[2], q[0]), max(rb[3], q[1])
+		}
 		if i == 0 {
-			for _, q := range wr {
-				pp.box[0], pp.box[1] = min(pp.box[0], q[0]), min(pp.box[1], q[1])
-				pp.box[2], pp.box[3] = max(pp.box[2], q[0]), max(pp.box[3], q[1])
-			}
+			pp.box = rb
 		}
 		pp.rings = append(pp.rings, wr)
+		pp.boxes = append(pp.boxes, rb)
 	}
 	return pp, true
 }
@@ -269,6 +273,9 @@ func (fp *preparedFaction) clip(shape [][][][2]int32, c *ringClipper, box [4]int
 		}
 		var poly [][][2]int32
 		for i, ring := range pp.rings {
+			if rb := pp.boxes[i]; i > 0 && (rb[0] > box[2] || rb[2] < box[0] || rb[1] > box[3] || rb[3] < box[1]) {
+				continue // a hole wholly off the tile cuts nothing from it
+			}
 			r := c.clip(ring, box, o)
 			if r == nil {
 				if i == 0 {
