@@ -12,32 +12,29 @@ type ringClipper struct {
 	a, b [][2]int64
 }
 
-// clip returns ring clipped to box and moved to tile units (minus the
-// tile's origin o), or nil when nothing with area is left.
-func (c *ringClipper) clip(ring [][2]int64, box [4]int64, o [2]int64) [][2]int32 {
+// clip returns ring, whose bounding box is rb, clipped to box and moved to
+// tile units (minus the tile's origin o), or nil when nothing with area
+// is left. Only the box's edges that rb crosses cut: a ring wholly on the
+// inner side of an edge passes it unchanged.
+func (c *ringClipper) clip(ring [][2]int64, rb, box [4]int64, o [2]int64) [][2]int32 {
 	c.a = append(c.a[:0], ring[:len(ring)-1]...)
-	inside := true
-	for _, p := range c.a {
-		if p[0] < box[0] || p[0] > box[2] || p[1] < box[1] || p[1] > box[3] {
-			inside = false
-			break
+	crosses := [4]bool{rb[0] < box[0], rb[1] < box[1], rb[2] > box[2], rb[3] > box[3]}
+	for edge := 0; edge < 4 && len(c.a) > 0; edge++ {
+		if !crosses[edge] {
+			continue
 		}
-	}
-	if !inside {
-		for edge := 0; edge < 4 && len(c.a) > 0; edge++ {
-			c.b = c.b[:0]
-			for i := range c.a {
-				cur, prev := c.a[i], c.a[(i+len(c.a)-1)%len(c.a)]
-				cin, pin := in(cur, box, edge), in(prev, box, edge)
-				if cin != pin {
-					c.b = append(c.b, cross(prev, cur, box, edge))
-				}
-				if cin {
-					c.b = append(c.b, cur)
-				}
+		c.b = c.b[:0]
+		for i := range c.a {
+			cur, prev := c.a[i], c.a[(i+len(c.a)-1)%len(c.a)]
+			cin, pin := in(cur, box, edge), in(prev, box, edge)
+			if cin != pin {
+				c.b = append(c.b, cross(prev, cur, box, edge))
 			}
-			c.a, c.b = c.b, c.a
+			if cin {
+				c.b = append(c.b, cur)
+			}
 		}
+		c.a, c.b = c.b, c.a
 	}
 	if len(c.a) < 3 {
 		return nil

@@ -276,7 +276,7 @@ func (fp *preparedFaction) clip(shape [][][][2]int32, c *ringClipper, box [4]int
 			if rb := pp.boxes[i]; i > 0 && (rb[0] > box[2] || rb[2] < box[0] || rb[1] > box[3] || rb[3] < box[1]) {
 				continue // a hole wholly off the tile cuts nothing from it
 			}
-			r := c.clip(ring, box, o)
+			r := c.clip(ring, pp.boxes[i], box, o)
 			if r == nil {
 				if i == 0 {
 					break
