@@ -133,9 +133,6 @@ func (m *Model) KeyframeAt(t time.Time) int {
 	return sort.Search(len(m.Keyframes), func(i int) bool { return m.Keyframes[i].At.After(t) }) - 1
 }
 
-// Change returns the change with the id, or nil.
-func (m *Model) Change(id string) *geo.Change { return m.byID[id] }
-
 // history merges a class's baseline place, its areas and the changes
 // whose reach covers it into the intervals of control at its cells.
 func (m *Model) history(cl Class, byPlace, bySlug map[string][]*geo.Change) ([]span, error) {
@@ -309,16 +306,6 @@ func (m *Model) Faction(p orb.Point, t time.Time) string {
 	return h[i].Faction
 }
 
-// HistoryClass returns the grid class of p, -1 outside: answers for points
-// of one class share their history.
-func (m *Model) HistoryClass(p orb.Point) int {
-	c := m.Grid.Find(p)
-	if c < 0 {
-		return -1
-	}
-	return int(m.Grid.Class[c])
-}
-
 func (m *Model) historyOf(class int32) []geo.Interval {
 	h := m.histories[class]
 	out := make([]geo.Interval, len(h))
@@ -328,9 +315,6 @@ func (m *Model) historyOf(class int32) []geo.Interval {
 	return out
 }
 
-// KeyframeList returns the keyframes, in order.
-func (m *Model) KeyframeList() []geo.Keyframe { return m.Keyframes }
-
 // AreasAt returns the km² each faction held at a keyframe.
 func (m *Model) AreasAt(keyframe int) map[string]float64 {
 	if keyframe < 0 || keyframe >= len(m.Areas) {
@@ -338,6 +322,3 @@ func (m *Model) AreasAt(keyframe int) map[string]float64 {
 	}
 	return m.Areas[keyframe]
 }
-
-// AllChanges returns every change, in timeline order.
-func (m *Model) AllChanges() []*geo.Change { return m.Changes }
