@@ -8,11 +8,14 @@ import (
 // Error codes shared by every adapter. The HTTP server maps each to one
 // status; the CLI prints the message.
 const (
-	EINVALID     = "invalid"     // the caller's input is malformed or out of range
-	ENOTFOUND    = "not_found"   // nothing matches
-	ECONFLICT    = "conflict"    // the write contradicts what is stored
-	EINTERNAL    = "internal"    // a fault of ours, never the caller's
-	EUNAVAILABLE = "unavailable" // not ready yet; try again
+	EINVALID      = "invalid"      // the caller's input is malformed or out of range
+	ENOTFOUND     = "not_found"    // nothing matches
+	ECONFLICT     = "conflict"     // the write contradicts what is stored
+	EINTERNAL     = "internal"     // a fault of ours, never the caller's
+	EUNAVAILABLE  = "unavailable"  // not ready yet; try again
+	EUNAUTHORIZED = "unauthorized" // a write without the right credentials
+	EFORBIDDEN    = "forbidden"    // a write where none is allowed
+	ETOOLARGE     = "too_large"    // the input is larger than is accepted
 )
 
 // Error is an application error: a code from the list above and a message

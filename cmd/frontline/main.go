@@ -10,6 +10,9 @@
 //	frontline controller --lon LON --lat LAT [--at INSTANT] [--db frontline.db]
 //	frontline export geojson [--datetime T] [--db frontline.db] > out.geojson
 //	frontline export mbtiles [--datetime T] [--maxzoom 10] [--db frontline.db] OUT.mbtiles
+//	frontline geoparse [--published T] < article.txt
+//	frontline ingest --published T [--url U --outlet O] [--db frontline.db] ARTICLE.txt
+//	frontline claims [list|accept ID|reject ID] [flags] [--db frontline.db]
 //	frontline version
 package main
 
@@ -25,6 +28,9 @@ import (
 
 	"frontline/geo"
 )
+
+// stdin is where geoparse reads its text; tests replace it.
+var stdin io.Reader = os.Stdin
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
@@ -44,6 +50,9 @@ Commands:
   import     add control changes from a GeoJSON-lines file, all or none
   controller who controlled a point at an instant, and says who
   export     the map of an instant as GeoJSON or MBTiles
+  geoparse   the places a news text names, and the control claims it makes
+  ingest     store a news article with its places and proposed claims
+  claims     list proposed claims; accept or reject them
   version    print the version
 
 Run "frontline COMMAND -h" for a command's flags.
@@ -70,6 +79,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runController(ctx, args[1:], stdout, stderr)
 	case "export":
 		err = runExport(ctx, args[1:], stdout, stderr)
+	case "geoparse":
+		err = runGeoparse(args[1:], stdin, stdout, stderr)
+	case "ingest":
+		err = runIngest(ctx, args[1:], stdout, stderr)
+	case "claims":
+		err = runClaims(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 	case "help", "-h", "--help":

@@ -29,6 +29,9 @@ type Config struct {
 	// Poll is how often the store is asked whether another process wrote
 	// to it; zero means the store's default.
 	Poll time.Duration
+	// Token is the bearer token writes need (FRONTLINE_TOKEN); without
+	// one the service is read-only. It is never logged.
+	Token string
 }
 
 // Main is a running service. Tests start it on 127.0.0.1:0 with a
@@ -80,7 +83,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.wg.Add(1)
 	go func() { defer m.wg.Done(); m.App.Watch(watchCtx) }()
 
-	m.Server = server.New(m.App, web.FS, data.Attribution, m.Logger)
+	m.Server = server.New(m.App, web.FS, data.Attribution, m.Logger, server.WithToken(m.Config.Token))
 	m.ln, err = net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return err
@@ -90,11 +93,13 @@ func (m *Main) Run(ctx context.Context) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
+	m.http.RegisterOnShutdown(m.Server.Close)
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.http.Serve(m.ln) }()
 	m.Server.SetReady(true)
 	m.Logger.Info("serving", slog.String("addr", "http://"+m.Addr()), slog.Duration("startup", time.Since(start)),
-		slog.String("version", version), slog.String("data_version", m.App.Current().Version))
+		slog.String("version", version), slog.String("data_version", m.App.Current().Version),
+		slog.Bool("writes", m.Config.Token != ""))
 	return nil
 }
 
@@ -159,6 +164,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if cfg.Poll <= 0 {
 		return usageErrorf("--poll must be positive, got %v", cfg.Poll)
 	}
+	cfg.Token = os.Getenv("FRONTLINE_TOKEN")
 	m := &Main{Config: cfg, Logger: slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))}
 	if err := m.Run(ctx); err != nil {
 		m.Close()

@@ -18,6 +18,7 @@ import (
 	"frontline/data"
 	"frontline/geo"
 	"frontline/internal/geocode"
+	"frontline/internal/ingest"
 	"frontline/internal/store"
 	"frontline/internal/timeline"
 )
@@ -41,6 +42,8 @@ type App struct {
 	logger *slog.Logger
 
 	index        *geocode.Index
+	parser       *ingest.Parser
+	now          func() time.Time
 	placesVer    string
 	current      atomic.Pointer[Snapshot]
 	rebuild      sync.Mutex // one build at a time; guards checked
@@ -54,7 +57,7 @@ type App struct {
 // where it holds another version of it. It builds no snapshot yet:
 // [App.Refresh] does.
 func New(ctx context.Context, st store.Store, cfg Config) (*App, error) {
-	a := &App{store: st, build: cfg.Build, logger: cfg.Logger}
+	a := &App{store: st, build: cfg.Build, logger: cfg.Logger, now: time.Now}
 	if a.logger == nil {
 		a.logger = slog.New(slog.DiscardHandler)
 	}
@@ -63,6 +66,7 @@ func New(ctx context.Context, st store.Store, cfg Config) (*App, error) {
 		return nil, fmt.Errorf("app: gazetteer: %w", err)
 	}
 	a.index = geocode.NewIndex(gz)
+	a.parser = ingest.NewParser(gz)
 	if err := a.fill(ctx); err != nil {
 		return nil, err
 	}
@@ -125,7 +129,7 @@ func (a *App) Refresh(ctx context.Context) (*Snapshot, error) {
 		}
 	}
 	start := time.Now()
-	next, rev, err := a.buildSnapshot(ctx, cur)
+	next, rev, persist, err := a.buildSnapshot(ctx, cur)
 	if err != nil {
 		return cur, err
 	}
@@ -136,6 +140,9 @@ func (a *App) Refresh(ctx context.Context) (*Snapshot, error) {
 	a.current.Store(next)
 	if cur != nil {
 		close(cur.superseded)
+	}
+	if persist != nil {
+		persist()
 	}
 	a.logger.Info("snapshot in force", slog.String("version", next.Version), slog.String("revision", next.Revision),
 		slog.Int("changes", len(next.Changes)), slog.Int("keyframes", len(next.Keyframes)),

@@ -85,25 +85,27 @@ func (s *Snapshot) Faction(p orb.Point, t time.Time) string { return s.Model.Fac
 
 // buildSnapshot reads the store and derives the snapshot of its data; it
 // returns cur itself when the data are those cur was built from, and the
-// revision it read either way.
-func (a *App) buildSnapshot(ctx context.Context, cur *Snapshot) (*Snapshot, string, error) {
+// revision it read either way. persist, when not nil, stores what was
+// derived: the caller runs it after the swap, so readers need not wait
+// for the write.
+func (a *App) buildSnapshot(ctx context.Context, cur *Snapshot) (*Snapshot, string, func(), error) {
 	tl, err := a.store.Timeline(ctx)
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	version := a.versionOf(tl.Changes)
 	if cur != nil && cur.Version == version {
-		return cur, tl.Revision, nil
+		return cur, tl.Revision, nil, nil
 	}
 	gz := a.index.Gazetteer()
 	outline, err := outlineFor(gz, tl.Changes)
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	digest := territory.Digest(tl.Changes, outline, gz.Place)
-	model, terr, err := a.territory(ctx, cur, tl.Changes, outline, digest)
+	model, terr, persist, err := a.territory(ctx, cur, tl.Changes, outline, digest)
 	if err != nil {
-		return nil, "", fmt.Errorf("app: territory: %w", err)
+		return nil, "", nil, fmt.Errorf("app: territory: %w", err)
 	}
 	model.Areas = make([]map[string]float64, len(terr))
 	var bound orb.Bound
@@ -134,22 +136,22 @@ func (a *App) buildSnapshot(ctx context.Context, cur *Snapshot) (*Snapshot, stri
 		},
 		ControllerAt: func(p orb.Point, k int) string { return model.Faction(p, model.Keyframes[k].At) },
 	}
-	return s, tl.Revision, nil
+	return s, tl.Revision, persist, nil
 }
 
 // territory returns the model of changes and each keyframe's ground: from
 // the store when it holds them for digest, else derived (on cur's grid
-// when it serves) and stored.
-func (a *App) territory(ctx context.Context, cur *Snapshot, changes []*geo.Change, outline orb.MultiPolygon, digest string) (*territory.Model, [][]geo.Territory, error) {
+// when it serves), with persist to store them.
+func (a *App) territory(ctx context.Context, cur *Snapshot, changes []*geo.Change, outline orb.MultiPolygon, digest string) (*territory.Model, [][]geo.Territory, func(), error) {
 	gz := a.index.Gazetteer()
 	stored, err := a.store.Territory(ctx, digest)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if stored != nil {
 		m, err := reuse(stored, changes, gz)
 		if err == nil {
-			return m, stored.Territories, nil
+			return m, stored.Territories, nil, nil
 		}
 		a.logger.Warn("stored territory unusable; rebuilding", slog.Any("err", err))
 	}
@@ -160,27 +162,30 @@ func (a *App) territory(ctx context.Context, cur *Snapshot, changes []*geo.Chang
 	}
 	m, err := territory.BuildOn(prev, outline, changes, gz.Place)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	terr, err := m.Territories()
 	if err != nil {
-		return nil, nil, err
-	}
-	blob, err := m.Grid.Encode()
-	if err != nil {
-		return nil, nil, err
-	}
-	kfs := make([]geo.Keyframe, len(m.Keyframes))
-	for i, kf := range m.Keyframes {
-		kfs[i] = geo.Keyframe{ID: kf.ID, At: kf.At}
-	}
-	// A store that cannot keep it costs the next start a rebuild, no more.
-	if err := a.store.SaveTerritory(ctx, &store.Territory{Digest: digest, Grid: blob, Keyframes: kfs, Territories: terr}); err != nil {
-		a.logger.Warn("derived territory not stored", slog.Any("err", err))
+		return nil, nil, nil, err
 	}
 	a.logger.Info("territory derived", slog.Int("changes", len(changes)), slog.Int("keyframes", len(m.Keyframes)),
-		slog.Int("cells", len(m.Grid.Cells)), slog.Bool("grid_reused", m.Grid == prev), slog.Duration("took", time.Since(start)))
-	return m, terr, nil
+		slog.Int("cells", len(m.Grid.Cells)), slog.Bool("cover_reused", prev != nil && m.Grid.SameCover(prev)),
+		slog.Duration("took", time.Since(start)))
+	persist := func() {
+		// A store that cannot keep it costs the next start a rebuild, no more.
+		blob, err := m.Grid.Encode()
+		if err == nil {
+			kfs := make([]geo.Keyframe, len(m.Keyframes))
+			for i, kf := range m.Keyframes {
+				kfs[i] = geo.Keyframe{ID: kf.ID, At: kf.At}
+			}
+			err = a.store.SaveTerritory(ctx, &store.Territory{Digest: digest, Grid: blob, Keyframes: kfs, Territories: terr})
+		}
+		if err != nil {
+			a.logger.Warn("derived territory not stored", slog.Any("err", err))
+		}
+	}
+	return m, terr, persist, nil
 }
 
 // reuse makes the model on a stored grid, checking that the stored

@@ -10,11 +10,14 @@ import (
 
 // statusOf is the one table from domain error codes to HTTP statuses.
 var statusOf = map[string]int{
-	geo.EINVALID:     http.StatusBadRequest,
-	geo.ENOTFOUND:    http.StatusNotFound,
-	geo.ECONFLICT:    http.StatusConflict,
-	geo.EINTERNAL:    http.StatusInternalServerError,
-	geo.EUNAVAILABLE: http.StatusServiceUnavailable,
+	geo.EINVALID:      http.StatusBadRequest,
+	geo.ENOTFOUND:     http.StatusNotFound,
+	geo.ECONFLICT:     http.StatusConflict,
+	geo.EINTERNAL:     http.StatusInternalServerError,
+	geo.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	geo.EUNAUTHORIZED: http.StatusUnauthorized,
+	geo.EFORBIDDEN:    http.StatusForbidden,
+	geo.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 }
 
 // Problem is an RFC 9457 problem details body.

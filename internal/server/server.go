@@ -37,7 +37,15 @@ type App interface {
 	Current() *app.Snapshot
 	Geocoder() *geocode.Index
 	Basemap() ([]byte, error)
+	Ingester
 }
+
+// Option sets up a server beyond its defaults.
+type Option func(*Server)
+
+// WithToken lets writes through with "Authorization: Bearer token"; a
+// server without one is read-only.
+func WithToken(token string) Option { return func(s *Server) { s.token = token } }
 
 // Server holds the HTTP handlers' one dependency, the app, and the
 // caches of what it answered.
@@ -48,6 +56,11 @@ type Server struct {
 	Attribution string
 	Logger      *slog.Logger
 
+	ingester    Ingester
+	token       string        // bearer token for writes; "" makes the service read-only
+	streams     atomic.Int64  // open event streams
+	closing     chan struct{} // closed by Close: event streams end
+	closeOnce   sync.Once
 	ready       atomic.Bool
 	cache       *responseCache       // tiles and item pages, keyed by snapshot version
 	view        atomic.Pointer[view] // per-snapshot caches of the snapshot in force
@@ -59,15 +72,23 @@ type Server struct {
 
 // New returns a server with its routes; it answers /healthz with 503
 // until [Server.SetReady].
-func New(a App, assets fs.FS, attribution string, logger *slog.Logger) *Server {
+func New(a App, assets fs.FS, attribution string, logger *slog.Logger, opts ...Option) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{App: a, Geocoder: a.Geocoder(), Assets: assets, Attribution: attribution, Logger: logger,
-		cache: newResponseCache(ResponseCacheBytes)}
+		ingester: a, cache: newResponseCache(ResponseCacheBytes), closing: make(chan struct{})}
+	for _, o := range opts {
+		o(s)
+	}
 	s.router = s.routes()
 	return s
 }
+
+// Close ends the open event streams, which would otherwise hold a
+// graceful shutdown until its deadline. Register it with
+// [http.Server.RegisterOnShutdown].
+func (s *Server) Close() { s.closeOnce.Do(func() { close(s.closing) }) }
 
 // SetReady marks the service ready to answer.
 func (s *Server) SetReady(ready bool) { s.ready.Store(ready) }
@@ -138,7 +159,17 @@ func (s *Server) routes() chi.Router {
 			r.Get("/reverse", s.handle(s.reverse))
 			r.Get("/timeline", s.handle(s.timeline))
 			r.Get("/stats", s.handle(s.stats))
+			r.Post("/geoparse", s.handle(s.geoparse))
+			r.Get("/articles/{article}", s.handle(s.getArticle))
+			r.Get("/claims", s.handle(s.listClaims))
+			r.Group(func(r chi.Router) {
+				r.Use(s.requireToken)
+				r.Post("/articles", s.handle(s.postArticle))
+				r.Post("/claims/{claim}/accept", s.handle(s.acceptClaim))
+				r.Post("/claims/{claim}/reject", s.handle(s.rejectClaim))
+			})
 		})
+		r.Get("/events/stream", s.handle(s.eventStream))
 	})
 	r.Route("/ogc", func(r chi.Router) {
 		r.Get("/", s.handle(s.ogcLanding))
@@ -157,6 +188,11 @@ func (s *Server) routes() chi.Router {
 			// Browsers and feed readers ask for /favicon.ico unprompted.
 			r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 				http.ServeFileFS(w, r, s.Assets, "favicon.svg")
+			})
+		}
+		if _, err := fs.Stat(s.Assets, "review.html"); err == nil {
+			r.Get("/review", func(w http.ResponseWriter, r *http.Request) {
+				http.ServeFileFS(w, r, s.Assets, "review.html")
 			})
 		}
 		r.With(middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/javascript")).

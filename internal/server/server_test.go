@@ -24,7 +24,10 @@ var (
 
 // startingApp is an application core still building its first snapshot:
 // the geocoder answers, the timeline's routes say to try again.
-type startingApp struct{ ix *geocode.Index }
+type startingApp struct {
+	ix              *geocode.Index
+	server.Ingester // nil: these tests send no news
+}
 
 func (a startingApp) Current() *app.Snapshot   { return nil }
 func (a startingApp) Geocoder() *geocode.Index { return a.ix }
@@ -44,7 +47,7 @@ func MustServer(tb testing.TB) *httptest.Server {
 		ix = geocode.NewIndex(g)
 	})
 	page := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>frontline</title>")}}
-	s := server.New(startingApp{ix}, page, data.Attribution, nil)
+	s := server.New(startingApp{ix: ix}, page, data.Attribution, nil)
 	s.SetReady(true)
 	ts := httptest.NewServer(s)
 	tb.Cleanup(ts.Close)
@@ -215,7 +218,7 @@ func TestReverseEndpoint(t *testing.T) {
 
 func TestHealthzAndPage(t *testing.T) {
 	g, _ := geocode.LoadGazetteer(data.FS)
-	s := server.New(startingApp{geocode.NewIndex(g)}, fstest.MapFS{"index.html": {Data: []byte("<title>frontline</title>")}}, "", nil)
+	s := server.New(startingApp{ix: geocode.NewIndex(g)}, fstest.MapFS{"index.html": {Data: []byte("<title>frontline</title>")}}, "", nil)
 	ts := httptest.NewServer(s)
 	defer ts.Close()
 	if res, _ := get(t, ts, "/healthz"); res.StatusCode != 503 {

@@ -9,6 +9,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"frontline/geo"
 )
@@ -56,8 +57,42 @@ type Store interface {
 	// [Store.Revision]. The channel is closed when ctx ends.
 	Watch(ctx context.Context) <-chan struct{}
 
+	// AddArticle stores the article with its mentions and proposed
+	// claims, all or none, giving the article and each claim its id (set
+	// in place) and each claim the review state Pending. Claims do not
+	// touch the revision: only an accepted claim's change does.
+	AddArticle(ctx context.Context, a *geo.Article, mentions []geo.Mention, claims []*geo.Claim) error
+	// Article returns the stored article with its mentions and claims.
+	// Returns ENOTFOUND if there is none.
+	Article(ctx context.Context, id int64) (*geo.Article, []geo.Mention, []*geo.Claim, error)
+	// Claim returns the stored claim with the id.
+	// Returns ENOTFOUND if there is none.
+	Claim(ctx context.Context, id int64) (*geo.Claim, error)
+	// Claims returns the claims the filter selects, oldest first.
+	Claims(ctx context.Context, f ClaimFilter) ([]*geo.Claim, error)
+	// AcceptClaim records the claim as accepted at decidedAt and imports
+	// change under origin, in one transaction: both or neither.
+	// Returns ENOTFOUND for an unknown claim, ECONFLICT if the claim is
+	// already decided or the change's id is taken, EINVALID if the change
+	// names a place that is not stored.
+	AcceptClaim(ctx context.Context, id int64, decidedAt time.Time, origin string, change *geo.Change) (*geo.Claim, error)
+	// RejectClaim records the claim as rejected at decidedAt, with the
+	// reason (which may be empty).
+	// Returns ENOTFOUND for an unknown claim, ECONFLICT if it is decided.
+	RejectClaim(ctx context.Context, id int64, decidedAt time.Time, reason string) (*geo.Claim, error)
+
 	// Close releases the store.
 	Close() error
+}
+
+// ClaimFilter selects claims; zero fields select all.
+type ClaimFilter struct {
+	Review  geo.Review
+	Article int64
+	// Limit bounds how many come back (0: no bound); After skips claims
+	// with an id up to it, for paging.
+	Limit int
+	After int64
 }
 
 // Timeline is the stored changes at one revision.

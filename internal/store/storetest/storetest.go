@@ -41,6 +41,13 @@ func Run(t *testing.T, newLocation NewLocation) {
 	t.Run("Territory", func(t *testing.T) { testTerritory(t, opener(t)()) })
 	t.Run("WatchSeesOtherHandles", func(t *testing.T) { testWatch(t, opener(t)) })
 	t.Run("ConcurrentImports", func(t *testing.T) { testConcurrentImports(t, opener(t)) })
+	t.Run("ArticleRoundTrip", func(t *testing.T) { testArticleRoundTrip(t, opener(t)()) })
+	t.Run("AddArticleRefuses", func(t *testing.T) { testAddArticleRefuses(t, opener(t)()) })
+	t.Run("ClaimsFilter", func(t *testing.T) { testClaimsFilter(t, opener(t)()) })
+	t.Run("AcceptClaim", func(t *testing.T) { testAcceptClaim(t, opener(t)()) })
+	t.Run("RejectClaim", func(t *testing.T) { testRejectClaim(t, opener(t)()) })
+	t.Run("AcceptAllOrNone", func(t *testing.T) { testAcceptAllOrNone(t, opener(t)()) })
+	t.Run("ConcurrentAccepts", func(t *testing.T) { testConcurrentAccepts(t, opener(t)) })
 }
 
 // Places is a tiny gazetteer for the suite.
@@ -367,5 +374,436 @@ func testConcurrentImports(t *testing.T, open func() store.Store) {
 	}
 	if tl, err := a.Timeline(ctx); err != nil || len(tl.Changes) != 20 {
 		t.Errorf("after 20 concurrent imports: %d changes, %v", len(tl.Changes), err)
+	}
+}
+
+// Syria's local time, UTC+3: instants given in it must come back in UTC.
+var local = time.FixedZone("UTC+3", 3*3600)
+
+// Article returns a valid article with two mentions and two claims, its
+// text not all ASCII; the instants are local, with nanoseconds.
+func Article(outlet string) (*geo.Article, []geo.Mention, []*geo.Claim) {
+	text := "Rebels said they had captured One — «واحد» 🇸🇾 — and fighters of the Two Military Council denied it."
+	a := &geo.Article{URL: "https://example.org/" + outlet, Outlet: outlet, Text: text,
+		Published: time.Date(2024, 11, 29, 14, 30, 5, 123456789, local)}
+	mentions := []geo.Mention{
+		{Text: "One", Start: 30, End: 33, PlaceID: "gn:1", Name: "One", Kind: geo.City, Country: "SY", Lon: 36, Lat: 35, Score: 0.9},
+		{Text: "واحد", Start: 37, End: 41, PlaceID: "gn:1", Name: "One", Kind: geo.City, Country: "SY", Lon: 36, Lat: 35, Score: 0.75},
+		{Text: "Two", Start: 68, End: 71, PlaceID: "gn:2", Name: "Two", Kind: geo.Town, Country: "SY", Lon: 37, Lat: 36, Score: 0.5, InOrg: true},
+	}
+	claims := []*geo.Claim{
+		{PlaceID: "gn:1", Name: "One", Lon: 36, Lat: 35, Faction: geo.HTS, Action: "captured", Actor: "Rebels",
+			Status: geo.Claimed, At: time.Date(2024, 11, 29, 13, 0, 0, 500, local), Precision: geo.Hour,
+			Attribution: "Rebels said", Quote: "Rebels said they had captured One", Start: 0, End: 33},
+		{PlaceID: "gn:1", Name: "واحد", Lon: 36, Lat: 35, Faction: geo.Government, Action: "lost", Actor: "fighters",
+			Status: geo.Denied, Precision: geo.Day, Quote: "denied it", Start: 89, End: 98}, // no instant known
+	}
+	return a, mentions, claims
+}
+
+func mustAddArticle(t *testing.T, s store.Store, outlet string) (*geo.Article, []*geo.Claim) {
+	t.Helper()
+	a, ms, cs := Article(outlet)
+	if err := s.AddArticle(context.Background(), a, ms, cs); err != nil {
+		t.Fatal(err)
+	}
+	return a, cs
+}
+
+func claimIDs(cs []*geo.Claim) string {
+	out := ""
+	for i, c := range cs {
+		if i > 0 {
+			out += " "
+		}
+		out += fmt.Sprint(c.ID)
+	}
+	return out
+}
+
+func sameClaim(got, want *geo.Claim) bool {
+	return got.ID == want.ID && got.Article == want.Article && got.PlaceID == want.PlaceID && got.Name == want.Name &&
+		got.Lon == want.Lon && got.Lat == want.Lat && got.Faction == want.Faction && got.Action == want.Action &&
+		got.Actor == want.Actor && got.Status == want.Status && got.At.Equal(want.At) && got.Precision == want.Precision &&
+		got.Attribution == want.Attribution && got.Quote == want.Quote && got.Start == want.Start && got.End == want.End &&
+		got.Review == want.Review && got.DecidedAt.Equal(want.DecidedAt) && got.Reason == want.Reason && got.Change == want.Change
+}
+
+func testArticleRoundTrip(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	mustFill(t, s)
+	if err := s.ImportChanges(ctx, "f", []*geo.Change{Change("before", "gn:1", geo.HTS, day(28, 0))}); err != nil {
+		t.Fatal(err)
+	}
+	rev0, _ := s.Revision(ctx)
+	a, ms, cs := Article("Outlet")
+	if err := s.AddArticle(ctx, a, ms, cs); err != nil {
+		t.Fatal(err)
+	}
+	if a.ID == 0 || a.Ingested.IsZero() {
+		t.Fatalf("AddArticle set id %d, ingested %v", a.ID, a.Ingested)
+	}
+	for i, c := range cs {
+		if c.ID == 0 || c.Article != a.ID || c.Review != geo.Pending {
+			t.Errorf("claim %d after AddArticle: id %d, article %d, review %q", i, c.ID, c.Article, c.Review)
+		}
+	}
+	if cs[0].ID == cs[1].ID {
+		t.Errorf("both claims got id %d", cs[0].ID)
+	}
+	if rev, _ := s.Revision(ctx); rev != rev0 {
+		t.Errorf("AddArticle moved the revision from %s to %s", rev0, rev)
+	}
+	// A given ingestion instant is kept.
+	b, bms, bcs := Article("Other")
+	b.Ingested = time.Date(2024, 11, 30, 1, 2, 3, 4, local)
+	if err := s.AddArticle(ctx, b, bms[:1], bcs[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if b.ID == a.ID || bcs[0].ID <= cs[1].ID {
+		t.Errorf("the second article got id %d (first %d), its claim %d (first's last %d)", b.ID, a.ID, bcs[0].ID, cs[1].ID)
+	}
+
+	got, gms, gcs, err := s.Article(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != a.ID || got.URL != a.URL || got.Outlet != a.Outlet || got.Text != a.Text ||
+		!got.Published.Equal(a.Published) || !got.Ingested.Equal(a.Ingested) ||
+		got.Published.Location() != time.UTC || got.Ingested.Location() != time.UTC {
+		t.Errorf("article read back as %+v, want %+v", got, a)
+	}
+	if len(gms) != len(ms) {
+		t.Fatalf("%d mentions read back, want %d", len(gms), len(ms))
+	}
+	for i := range ms {
+		if gms[i] != ms[i] {
+			t.Errorf("mention %d read back as %+v, want %+v", i, gms[i], ms[i])
+		}
+	}
+	if len(gcs) != len(cs) {
+		t.Fatalf("%d claims read back, want %d", len(gcs), len(cs))
+	}
+	for i := range cs {
+		if !sameClaim(gcs[i], cs[i]) {
+			t.Errorf("claim %d read back as %+v, want %+v", i, gcs[i], cs[i])
+		}
+	}
+	if gcs[0].At.Location() != time.UTC || !gcs[1].At.IsZero() {
+		t.Errorf("claim instants read back as %v and %v", gcs[0].At, gcs[1].At)
+	}
+	if c, err := s.Claim(ctx, cs[1].ID); err != nil || !sameClaim(c, cs[1]) {
+		t.Errorf("Claim(%d) = %+v, %v", cs[1].ID, c, err)
+	}
+	if got, _, _, err := s.Article(ctx, b.ID); err != nil || !got.Ingested.Equal(b.Ingested) {
+		t.Errorf("the second article read back as %+v, %v; want ingested %v", got, err, b.Ingested)
+	}
+
+	// An article without mentions or claims is an article too.
+	c := &geo.Article{Outlet: "Bare", Published: day(30, 0), Text: "nothing here"}
+	if err := s.AddArticle(ctx, c, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, gms, gcs, err := s.Article(ctx, c.ID); err != nil || got.URL != "" || len(gms) != 0 || len(gcs) != 0 {
+		t.Errorf("a bare article read back as %+v with %d mentions and %d claims, %v", got, len(gms), len(gcs), err)
+	}
+
+	if _, _, _, err := s.Article(ctx, 9999); geo.ErrorCode(err) != geo.ENOTFOUND {
+		t.Errorf("Article(9999): %v, want ENOTFOUND", err)
+	}
+	if _, err := s.Claim(ctx, 9999); geo.ErrorCode(err) != geo.ENOTFOUND {
+		t.Errorf("Claim(9999): %v, want ENOTFOUND", err)
+	}
+
+	// The gazetteer may be swapped under the places an article names.
+	if wrote, err := s.ReplacePlaces(ctx, Places[2:], "p2"); err != nil || !wrote {
+		t.Fatalf("swapping the gazetteer: wrote=%v err=%v", wrote, err)
+	}
+	if _, gms, _, err := s.Article(ctx, a.ID); err != nil || len(gms) != 3 || gms[2].PlaceID != "gn:2" {
+		t.Errorf("after swapping the gazetteer: %d mentions, %v", len(gms), err)
+	}
+}
+
+func testAddArticleRefuses(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	mustFill(t, s)
+	cases := []struct {
+		name   string
+		change func(a *geo.Article, cs []*geo.Claim) []*geo.Claim
+	}{
+		{"NoPublished", func(a *geo.Article, cs []*geo.Claim) []*geo.Claim { a.Published = time.Time{}; return cs }},
+		{"NoText", func(a *geo.Article, cs []*geo.Claim) []*geo.Claim { a.Text = ""; return cs }},
+		{"NoStatus", func(a *geo.Article, cs []*geo.Claim) []*geo.Claim { cs[1].Status = ""; return cs }},
+		{"UnknownStatus", func(a *geo.Article, cs []*geo.Claim) []*geo.Claim { cs[0].Status = "rumoured"; return cs }},
+		{"NilClaim", func(a *geo.Article, cs []*geo.Claim) []*geo.Claim { return append(cs, nil) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a, ms, cs := Article("Outlet")
+			cs = tc.change(a, cs)
+			if err := s.AddArticle(ctx, a, ms, cs); geo.ErrorCode(err) != geo.EINVALID {
+				t.Errorf("%v, want EINVALID", err)
+			}
+			if a.ID != 0 {
+				t.Errorf("a refused article got id %d", a.ID)
+			}
+		})
+	}
+	if got, err := s.Claims(ctx, store.ClaimFilter{}); err != nil || len(got) != 0 {
+		t.Errorf("refused articles left %d claims, %v", len(got), err)
+	}
+}
+
+func testClaimsFilter(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	mustFill(t, s)
+	a, acs := mustAddArticle(t, s, "A")
+	b, bcs := mustAddArticle(t, s, "B")
+	_, ccs := mustAddArticle(t, s, "C")
+	all := append(append(append([]*geo.Claim{}, acs...), bcs...), ccs...)
+	if _, err := s.AcceptClaim(ctx, acs[0].ID, day(30, 0), "review", Change("from-claim", "gn:1", geo.HTS, day(29, 0))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RejectClaim(ctx, bcs[1].ID, day(30, 1), "a rumour"); err != nil {
+		t.Fatal(err)
+	}
+	want := func(cs ...*geo.Claim) string { return claimIDs(cs) }
+	cases := []struct {
+		name string
+		f    store.ClaimFilter
+		want string
+	}{
+		{"All", store.ClaimFilter{}, want(all...)},
+		{"Pending", store.ClaimFilter{Review: geo.Pending}, want(acs[1], bcs[0], ccs[0], ccs[1])},
+		{"Accepted", store.ClaimFilter{Review: geo.Accepted}, want(acs[0])},
+		{"Rejected", store.ClaimFilter{Review: geo.Rejected}, want(bcs[1])},
+		{"Article", store.ClaimFilter{Article: b.ID}, want(bcs...)},
+		{"ArticlePending", store.ClaimFilter{Article: a.ID, Review: geo.Pending}, want(acs[1])},
+		{"NoSuchArticle", store.ClaimFilter{Article: 9999}, ""},
+		{"FirstPage", store.ClaimFilter{Limit: 4}, want(all[:4]...)},
+		{"SecondPage", store.ClaimFilter{Limit: 4, After: all[3].ID}, want(all[4:]...)},
+		{"PastTheEnd", store.ClaimFilter{Limit: 4, After: all[5].ID}, ""},
+		{"PendingPaged", store.ClaimFilter{Review: geo.Pending, Limit: 2, After: acs[1].ID}, want(bcs[0], ccs[0])},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := s.Claims(ctx, tc.f)
+			if err != nil || claimIDs(got) != tc.want {
+				t.Errorf("claims %q, %v; want %q", claimIDs(got), err, tc.want)
+			}
+		})
+	}
+	got, _ := s.Claims(ctx, store.ClaimFilter{Review: geo.Rejected})
+	if len(got) != 1 || got[0].Reason != "a rumour" || !got[0].DecidedAt.Equal(day(30, 1)) {
+		t.Errorf("the rejected claim read back as %+v", got)
+	}
+	if _, err := s.Claims(ctx, store.ClaimFilter{Review: "maybe"}); geo.ErrorCode(err) != geo.EINVALID {
+		t.Errorf("an unknown review state: %v, want EINVALID", err)
+	}
+}
+
+func testAcceptClaim(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	mustFill(t, s)
+	_, cs := mustAddArticle(t, s, "Outlet")
+	rev0, _ := s.Revision(ctx)
+	decided := time.Date(2024, 12, 1, 9, 15, 0, 987654321, local)
+	change := Change("claim-1", "gn:1", geo.HTS, day(29, 13))
+	change.Sources = []geo.Source{{Outlet: "Outlet", URL: "https://example.org/Outlet", Published: day(29, 14),
+		Quote: "Rebels said they had captured One"}}
+	got, err := s.AcceptClaim(ctx, cs[0].ID, decided, "review", change)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := *cs[0]
+	want.Review, want.DecidedAt, want.Change = geo.Accepted, decided, "claim-1"
+	if !sameClaim(got, &want) || got.DecidedAt.Location() != time.UTC {
+		t.Errorf("AcceptClaim returned %+v, want %+v", got, &want)
+	}
+	if c, err := s.Claim(ctx, cs[0].ID); err != nil || !sameClaim(c, &want) {
+		t.Errorf("the accepted claim read back as %+v, %v", c, err)
+	}
+	if c, _ := s.Claim(ctx, cs[1].ID); c.Review != geo.Pending {
+		t.Errorf("the other claim of the article is %s", c.Review)
+	}
+	rev1, _ := s.Revision(ctx)
+	if rev1 == rev0 {
+		t.Errorf("accepting a claim left the revision at %s", rev1)
+	}
+	tl, err := s.Timeline(ctx)
+	if err != nil || tl.Revision != rev1 || ids(tl.Changes) != "claim-1" {
+		t.Fatalf("timeline at %s: %s, %v; want claim-1 at %s", tl.Revision, ids(tl.Changes), err, rev1)
+	}
+	if c := tl.Changes[0]; c.Place != "gn:1" || c.Faction != geo.HTS || !c.At.Equal(day(29, 13)) || len(c.Sources) != 1 ||
+		c.Sources[0].Quote != "Rebels said they had captured One" || c.Sources[0].URL != "https://example.org/Outlet" {
+		t.Errorf("the claim's change read back as %+v, sources %+v", c, c.Sources)
+	}
+
+	// Decided is decided.
+	again := Change("claim-1-again", "gn:1", geo.HTS, day(29, 13))
+	if _, err := s.AcceptClaim(ctx, cs[0].ID, decided, "review", again); geo.ErrorCode(err) != geo.ECONFLICT {
+		t.Errorf("accepting twice: %v, want ECONFLICT", err)
+	}
+	if _, err := s.RejectClaim(ctx, cs[0].ID, decided, "second thoughts"); geo.ErrorCode(err) != geo.ECONFLICT {
+		t.Errorf("rejecting an accepted claim: %v, want ECONFLICT", err)
+	}
+	if tl, _ := s.Timeline(ctx); ids(tl.Changes) != "claim-1" || tl.Revision != rev1 {
+		t.Errorf("refused decisions left %s at revision %s", ids(tl.Changes), tl.Revision)
+	}
+	if _, err := s.AcceptClaim(ctx, 9999, decided, "review", Change("nobody", "gn:1", geo.HTS, day(29, 13))); geo.ErrorCode(err) != geo.ENOTFOUND {
+		t.Errorf("accepting an unknown claim: %v, want ENOTFOUND", err)
+	}
+
+	// The accepted change is of its own origin: replacing the embedded
+	// changes leaves it, and replacing its own origin is not blocked.
+	if _, err := s.ReplaceChanges(ctx, "embedded", "e1", func() ([]*geo.Change, error) {
+		return []*geo.Change{Change("seed", "gn:2", geo.Government, day(26, 0))}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if tl, _ := s.Timeline(ctx); ids(tl.Changes) != "seed claim-1" {
+		t.Errorf("after replacing the embedded changes: %s, want seed claim-1", ids(tl.Changes))
+	}
+	if _, err := s.ReplaceChanges(ctx, "review", "r1", func() ([]*geo.Change, error) { return nil, nil }); err != nil {
+		t.Errorf("replacing the origin of an accepted claim's change: %v", err)
+	}
+	if c, err := s.Claim(ctx, cs[0].ID); err != nil || c.Review != geo.Accepted || c.Change != "claim-1" {
+		t.Errorf("after its change was replaced the claim reads %+v, %v", c, err)
+	}
+}
+
+func testRejectClaim(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	mustFill(t, s)
+	_, cs := mustAddArticle(t, s, "Outlet")
+	rev0, _ := s.Revision(ctx)
+	decided := time.Date(2024, 12, 2, 0, 0, 0, 1, local)
+	got, err := s.RejectClaim(ctx, cs[1].ID, decided, "not what the text says — لا")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := *cs[1]
+	want.Review, want.DecidedAt, want.Reason = geo.Rejected, decided, "not what the text says — لا"
+	if !sameClaim(got, &want) {
+		t.Errorf("RejectClaim returned %+v, want %+v", got, &want)
+	}
+	if c, err := s.Claim(ctx, cs[1].ID); err != nil || !sameClaim(c, &want) {
+		t.Errorf("the rejected claim read back as %+v, %v", c, err)
+	}
+	if rev, _ := s.Revision(ctx); rev != rev0 {
+		t.Errorf("rejecting moved the revision from %s to %s", rev0, rev)
+	}
+	if _, err := s.AcceptClaim(ctx, cs[1].ID, decided, "review", Change("late", "gn:1", geo.HTS, day(29, 0))); geo.ErrorCode(err) != geo.ECONFLICT {
+		t.Errorf("accepting a rejected claim: %v, want ECONFLICT", err)
+	}
+	if _, err := s.RejectClaim(ctx, cs[1].ID, decided, ""); geo.ErrorCode(err) != geo.ECONFLICT {
+		t.Errorf("rejecting twice: %v, want ECONFLICT", err)
+	}
+	if tl, _ := s.Timeline(ctx); len(tl.Changes) != 0 || tl.Revision != rev0 {
+		t.Errorf("refused decisions left %s at revision %s", ids(tl.Changes), tl.Revision)
+	}
+	if _, err := s.RejectClaim(ctx, 9999, decided, ""); geo.ErrorCode(err) != geo.ENOTFOUND {
+		t.Errorf("rejecting an unknown claim: %v, want ENOTFOUND", err)
+	}
+	// An empty reason is a reason.
+	if c, err := s.RejectClaim(ctx, cs[0].ID, decided, ""); err != nil || c.Review != geo.Rejected || c.Reason != "" {
+		t.Errorf("rejecting without a reason: %+v, %v", c, err)
+	}
+}
+
+func testAcceptAllOrNone(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	mustFill(t, s)
+	_, cs := mustAddArticle(t, s, "Outlet")
+	if err := s.ImportChanges(ctx, "f", []*geo.Change{Change("taken", "gn:2", geo.SDF, day(28, 0))}); err != nil {
+		t.Fatal(err)
+	}
+	rev0, _ := s.Revision(ctx)
+	cases := []struct {
+		name   string
+		change *geo.Change
+		code   string
+	}{
+		{"UnknownPlace", Change("nowhere", "gn:404", geo.HTS, day(29, 0)), geo.EINVALID},
+		{"TakenID", Change("taken", "gn:1", geo.HTS, day(29, 0)), geo.ECONFLICT},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := s.AcceptClaim(ctx, cs[0].ID, day(30, 0), "review", tc.change); geo.ErrorCode(err) != tc.code {
+				t.Errorf("%v, want %s", err, tc.code)
+			}
+			if c, err := s.Claim(ctx, cs[0].ID); err != nil || c.Review != geo.Pending || !c.DecidedAt.IsZero() || c.Change != "" {
+				t.Errorf("the claim after a refused accept: %+v, %v", c, err)
+			}
+			if tl, _ := s.Timeline(ctx); ids(tl.Changes) != "taken" || tl.Revision != rev0 {
+				t.Errorf("a refused accept left %s at revision %s, want taken at %s", ids(tl.Changes), tl.Revision, rev0)
+			}
+		})
+	}
+	// Still pending, so it can be accepted.
+	if c, err := s.AcceptClaim(ctx, cs[0].ID, day(30, 0), "review", Change("good", "gn:1", geo.HTS, day(29, 0))); err != nil || c.Review != geo.Accepted {
+		t.Errorf("accepting after refusals: %+v, %v", c, err)
+	}
+}
+
+// testConcurrentAccepts races two handles, as two processes would, to
+// accept each of several claims with changes of their own: exactly one
+// wins each claim, and only its change is stored.
+func testConcurrentAccepts(t *testing.T, open func() store.Store) {
+	ctx := context.Background()
+	a, b := open(), open()
+	mustFill(t, a)
+	var claims []*geo.Claim
+	for i := range 5 {
+		_, cs := mustAddArticle(t, a, fmt.Sprintf("Outlet %d", i))
+		claims = append(claims, cs...)
+	}
+	type result struct {
+		claim *geo.Claim
+		err   error
+	}
+	results := make([][2]result, len(claims))
+	var wg sync.WaitGroup
+	for i, c := range claims {
+		for h, s := range []store.Store{a, b} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ch := Change(fmt.Sprintf("c%d-by-%d", c.ID, h), "gn:1", geo.HTS, day(28, i))
+				got, err := s.AcceptClaim(ctx, c.ID, day(30, h), "review", ch)
+				results[i][h] = result{got, err}
+			}()
+		}
+	}
+	wg.Wait()
+	want := ""
+	for i, c := range claims {
+		won := -1
+		for h, r := range results[i] {
+			switch {
+			case r.err == nil:
+				if won >= 0 {
+					t.Errorf("claim %d: both handles accepted it", c.ID)
+				}
+				won = h
+			case geo.ErrorCode(r.err) != geo.ECONFLICT:
+				t.Errorf("claim %d, handle %d: %v, want ECONFLICT", c.ID, h, r.err)
+			}
+		}
+		if won < 0 {
+			t.Errorf("claim %d: neither handle accepted it", c.ID)
+			continue
+		}
+		id := fmt.Sprintf("c%d-by-%d", c.ID, won)
+		if want != "" {
+			want += " "
+		}
+		want += id
+		if got, err := b.Claim(ctx, c.ID); err != nil || got.Review != geo.Accepted || got.Change != id || !got.DecidedAt.Equal(day(30, won)) {
+			t.Errorf("claim %d reads %+v, %v; want accepted with %s", c.ID, got, err, id)
+		}
+	}
+	if tl, err := a.Timeline(ctx); err != nil || ids(tl.Changes) != want {
+		t.Errorf("after the races: %s, %v; want %s", ids(tl.Changes), err, want)
 	}
 }
