@@ -18,7 +18,6 @@ import (
 	"frontline/internal/geocode"
 	"frontline/internal/ingest"
 	"frontline/internal/server"
-	"frontline/internal/store"
 )
 
 // runGeoparse prints what POST /api/geoparse answers for the text on
@@ -183,7 +182,7 @@ func runClaims(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 		defer st.Close()
-		claims, err := a.Claims(ctx, store.ClaimFilter{Review: geo.Review(*status), Article: *article})
+		claims, err := a.Claims(ctx, app.ClaimFilter{Review: geo.Review(*status), Article: *article})
 		if err != nil {
 			return err
 		}

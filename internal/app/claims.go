@@ -95,8 +95,11 @@ func (a *App) Article(ctx context.Context, id int64) (*Ingested, error) {
 	return &Ingested{Article: art, Focus: focus, Mentions: mentions, Claims: claims}, nil
 }
 
+// ClaimFilter selects claims; zero fields select all.
+type ClaimFilter = store.ClaimFilter
+
 // Claims returns the stored claims the filter selects.
-func (a *App) Claims(ctx context.Context, f store.ClaimFilter) ([]*geo.Claim, error) {
+func (a *App) Claims(ctx context.Context, f ClaimFilter) ([]*geo.Claim, error) {
 	return a.store.Claims(ctx, f)
 }
 

@@ -157,14 +157,18 @@ func (a *App) territory(ctx context.Context, cur *Snapshot, changes []*geo.Chang
 	}
 	start := time.Now()
 	var prev *territory.Grid
+	var prevModel *territory.Model
+	var prevTerr [][]geo.Territory
 	if cur != nil {
-		prev = cur.Model.Grid
+		prev, prevModel, prevTerr = cur.Model.Grid, cur.Model, cur.Territories
 	}
 	m, err := territory.BuildOn(prev, outline, changes, gz.Place)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	terr, err := m.Territories()
+	// Beside the snapshot in force only the ground a change moved is
+	// dissolved again.
+	terr, err := m.TerritoriesOn(prevModel, prevTerr)
 	if err != nil {
 		return nil, nil, nil, err
 	}

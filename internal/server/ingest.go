@@ -17,7 +17,6 @@ import (
 	"frontline/geo"
 	"frontline/internal/app"
 	"frontline/internal/ingest"
-	"frontline/internal/store"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -27,7 +26,7 @@ type Ingester interface {
 	Geoparse(text string, published time.Time) (ingest.Result, error)
 	Ingest(ctx context.Context, art *geo.Article) (*app.Ingested, error)
 	Article(ctx context.Context, id int64) (*app.Ingested, error)
-	Claims(ctx context.Context, f store.ClaimFilter) ([]*geo.Claim, error)
+	Claims(ctx context.Context, f app.ClaimFilter) ([]*geo.Claim, error)
 	Accept(ctx context.Context, id int64, fix geo.Correction) (*geo.Claim, *app.Snapshot, error)
 	Reject(ctx context.Context, id int64, reason string) (*geo.Claim, error)
 }
@@ -236,7 +235,7 @@ func (s *Server) listClaims(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := store.ClaimFilter{Review: geo.Review(q.Get("status"))}
+	f := app.ClaimFilter{Review: geo.Review(q.Get("status"))}
 	switch f.Review {
 	case "", geo.Pending, geo.Accepted, geo.Rejected:
 	default:

@@ -2,6 +2,7 @@ package territory_test
 
 import (
 	"math"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -379,5 +380,63 @@ func TestBuildOnReusesTheGrid(t *testing.T) {
 	}
 	if got := rebuilt.Faction(orb.Point{39, 35.95}, day(11, 4)); got != geo.Coalition {
 		t.Errorf("inside the new area: %s", got)
+	}
+}
+
+// Dissolving beside the previous model gives exactly what dissolving
+// afresh gives, for a change late in the timeline and for one early.
+func TestTerritoriesOnMatchesAFreshDissolve(t *testing.T) {
+	f := curated(t)
+	for _, at := range []time.Time{day(7, 21), time.Date(2024, 11, 28, 6, 0, 0, 0, time.UTC)} {
+		c := &geo.Change{ID: "test-homs", Place: "gn:169577", Name: "Homs", Faction: geo.HTS, At: at, Precision: geo.Hour,
+			Status: geo.Claimed, Summary: "test", Sources: []geo.Source{{Outlet: "test", Quote: "test"}}}
+		changes := append(append([]*geo.Change{}, f.changes...), c)
+		m, err := territory.BuildOn(f.model.Grid, f.outline, changes, f.gz.Place)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := m.Territories()
+		if err != nil {
+			t.Fatal(err)
+		}
+		freshAreas := m.Areas
+		beside, err := m.TerritoriesOn(f.model, f.terr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(fresh, beside) || !reflect.DeepEqual(freshAreas, m.Areas) {
+			t.Errorf("change at %s: territories beside the previous model differ from a fresh dissolve", at)
+		}
+		if len(fresh) <= len(f.terr) {
+			t.Errorf("change at %s: %d keyframes, had %d", at, len(fresh), len(f.terr))
+		}
+	}
+}
+
+// Dissolving after a change on the last days, beside the model before it:
+// the cost of an accepted claim.
+func BenchmarkTerritoriesOn(b *testing.B) {
+	f := curated(b)
+	c := &geo.Change{ID: "bench-homs", Place: "gn:169577", Name: "Homs", Faction: geo.HTS, At: day(7, 21), Precision: geo.Hour,
+		Status: geo.Claimed, Summary: "bench", Sources: []geo.Source{{Outlet: "bench", Quote: "bench"}}}
+	m, err := territory.BuildOn(f.model.Grid, f.outline, append(append([]*geo.Change{}, f.changes...), c), f.gz.Place)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, mode := range []string{"fresh", "beside"} {
+		b.Run(mode, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var err error
+				if mode == "fresh" {
+					_, err = m.Territories()
+				} else {
+					_, err = m.TerritoriesOn(f.model, f.terr)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
