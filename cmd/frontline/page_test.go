@@ -59,7 +59,14 @@ func newBrowser(t *testing.T, width, height int) *browser {
 	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	b := &browser{ctx: ctx, bytes: map[network.RequestID]float64{}}
-	err = chromedp.Listen(ctx, func(ev any) {
+	b.record(t)
+	return b
+}
+
+// record starts recording what the browser's tab asks for and complains of.
+func (b *browser) record(t *testing.T) {
+	t.Helper()
+	err := chromedp.Listen(b.ctx, func(ev any) {
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		switch ev := ev.(type) {
@@ -91,10 +98,9 @@ func newBrowser(t *testing.T, width, height int) *browser {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+	if _, err := chromedp.Call(b.ctx, network.Enable, network.EnableParams{}); err != nil {
 		t.Fatal(err)
 	}
-	return b
 }
 
 func (b *browser) run(t *testing.T, actions ...chromedp.Action[chromedp.Void]) {
@@ -1014,6 +1020,8 @@ func TestPageShowsAnImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The event stream may have told the page first: then the check finds
+	// the snapshot loaded already.
 	var r struct {
 		Changed bool
 		Version string
@@ -1021,7 +1029,7 @@ func TestPageShowsAnImport(t *testing.T) {
 	b.eval(t, &r, `window.frontlineTest.refresh().then((r) => ({Changed: r.changed, Version: r.version}))`, chromedp.EvalAwaitPromise)
 	b.run(t, waitFor(`window.frontlineTest.shownKeyframe === window.frontlineTest.k`))
 	after := state()
-	if !r.Changed || r.Version != snap.Version || after.Version != snap.Version {
+	if r.Version != snap.Version || after.Version != snap.Version {
 		t.Fatalf("after the import: refresh %+v, page at %s, service at %s", r, after.Version, snap.Version)
 	}
 	if !strings.Contains(after.Events, "made-up import") {

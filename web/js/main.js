@@ -16,7 +16,8 @@ import { enableControllerPopups } from './popups.js';
 import { enableSearch } from './search.js';
 import { createTimebar } from './timebar.js';
 
-// How often the page asks whether the data has a new snapshot.
+// How often the page asks whether the data has a new snapshot while the
+// event stream that tells it so is down.
 const REFRESH_MS = 15_000;
 
 const params = new URLSearchParams(location.search);
@@ -53,6 +54,8 @@ async function start() {
   const t = permalinks.read();
   instant.set(t ?? timeline.start, { source: t !== null ? 'hash' : 'start' });
   document.body.dataset.ready = '1';
-  loader.watch(REFRESH_MS);
+  // A test may ask for a quicker fallback poll (?test=1&poll=ms).
+  const poll = hook ? Number(params.get('poll')) : NaN;
+  loader.watch(poll >= 200 ? poll : REFRESH_MS);
 }
 start().catch((err) => { console.error('frontline: the page could not start:', err); });

@@ -1,10 +1,12 @@
 // The test hook. Only a page opened with ?test=1 has it: window.frontlineTest,
-// read-only getters that return plain copies of what the page shows, and
-// refresh(), which checks /api/timeline now. Nothing a test reads here
-// can change the page.
+// read-only getters that return plain copies of what the page shows (and
+// of its event stream), and refresh(), which checks /api/timeline now.
+// Nothing a test reads here can change the page.
 
 export function attachTestHook({ map, timeline, instant, control, timebar, loader }) {
   const hook = {};
+  let refreshes = 0;
+  timeline.addEventListener('change', (e) => { if (!e.detail.first) refreshes++; });
   const getters = {
     t: () => instant.t, // the instant shown, ms
     k: () => instant.k, // index of the keyframe in force
@@ -26,6 +28,12 @@ export function attachTestHook({ map, timeline, instant, control, timebar, loade
     switchTimes: () => control.switchTimes.slice(), // ms per keyframe drawn
     paintTimes: () => control.paintTimes.slice(), // ms per canvas repaint after a switch
     playing: () => timebar.playing,
+    // the event stream: {state ('none', 'connecting', 'open', 'closed'),
+    // events (timeline events heard), lastVersion (the version the last
+    // one named), opened (times it opened), polling (the fallback poll is
+    // scheduled)}
+    stream: () => loader.stream,
+    refreshes: () => refreshes, // snapshots loaded after the first
     view: () => {
       const c = map.getCenter();
       return { zoom: map.getZoom(), lat: c.lat, lon: c.lng };
