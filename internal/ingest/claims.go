@@ -23,6 +23,9 @@ type verb struct {
 	// "lost Aleppo"), as the bare verb says little otherwise: set for the
 	// one-word forms in verbDirect.
 	direct bool
+	// force asks for a party as the verb's subject (active) or agent
+	// (passive): "troops left Qatana", not "the governor left Sweida".
+	force bool
 }
 
 // verbPhrases are the action phrases, folded, with the base form each
@@ -48,6 +51,15 @@ var verbPhrases = []struct {
 	{"fell to,falls to,fallen to,fell into the hands of,fallen into the hands of,fell into,fallen into",
 		verb{action: "fell to", kind: capture}},
 	{"fell,falls,fallen", verb{action: "fell", kind: loss}},
+	// "Huraytan passed to the rebels", "the crossing was handed to local
+	// fighters", "the garrison in Izra surrendered to local factions":
+	// the place is the subject, the taker follows "to".
+	{"passed to,passes to,passing to,passed into the hands of,handed to,surrendered to,surrenders to",
+		verb{action: "passed to", kind: capture}},
+	{"secured,secures,securing", verb{action: "secured", kind: capture}},
+	// "Government forces had left Tell al-Daman": a withdrawal only when a
+	// party is its subject ("Assad left Damascus" is no change).
+	{"left", verb{action: "withdrew from", kind: loss, force: true}},
 	{"claimed control of,declared control of,declared control over,established control over,extended control over,took complete control of,seized complete control of,took total control of",
 		verb{action: "took control of", kind: capture}},
 	{"wrested", verb{action: "captured", kind: capture}},
@@ -69,7 +81,7 @@ var verbPhrases = []struct {
 
 // verbDirect are the verbs that say nothing without a place right after
 // them.
-var verbDirect = set("lost,losing,took,taken,taking,toppled,regained,wrested")
+var verbDirect = set("lost,losing,took,taken,taking,toppled,regained,wrested,left")
 
 // outVerbs with "out of" or "from" later in the clause say the actor
 // took the place: "drove government forces out of Deir ez-Zor".
@@ -646,7 +658,7 @@ func (d *doc) deniedAfter(s *sentence, v int) bool {
 // subject.
 func (d *doc) isPassive(s *sentence, v, vEnd int, vb verb) bool {
 	switch vb.action {
-	case "fell to", "fell", "came under control of":
+	case "fell to", "fell", "came under control of", "passed to":
 		return true
 	}
 	if vEnd < s.last && d.toks[vEnd].fold == "by" && !d.toks[vEnd].breaksPhrase() {

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"frontline/geo"
@@ -77,7 +78,8 @@ func usableName(words []string) bool {
 		if isDigitWord(w) {
 			return false
 		}
-		if utf8.RuneCountInString(w) < 3 {
+		// "T4" (the Tiyas air base) is a name; "4" and "al" are not.
+		if utf8.RuneCountInString(w) < 3 && !(len(w) == 2 && hasLetterAndDigit(w)) {
 			return false
 		}
 		if notPlaceWords[w] || notPlaceArabic[w] {
@@ -92,6 +94,21 @@ func usableName(words []string) bool {
 		letters = letters || !isDigitWord(w)
 	}
 	return letters
+}
+
+// hasLetterAndDigit reports whether a word mixes letters and digits, as
+// "T4" does.
+func hasLetterAndDigit(w string) bool {
+	letter, digit := false, false
+	for _, r := range w {
+		switch {
+		case '0' <= r && r <= '9':
+			digit = true
+		case unicode.IsLetter(r):
+			letter = true
+		}
+	}
+	return letter && digit
 }
 
 // kindRank orders the kinds a name may stand for: a country before a

@@ -439,7 +439,9 @@ func (d *doc) singleWordPlace(s *sentence, j int, title bool) bool {
 	if t.arabic {
 		return true
 	}
-	if t.allCaps && len(t.raw) <= 3 {
+	// An acronym is no place ("US", "HTS"), but a name with a digit is
+	// ("T4"): the highways M4 and M5 are no gazetteer names.
+	if t.allCaps && len(t.raw) <= 3 && !hasLetterAndDigit(t.fold) {
 		return false
 	}
 	if commonWords[t.fold] {
