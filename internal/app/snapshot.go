@@ -107,13 +107,22 @@ func (a *App) buildSnapshot(ctx context.Context, cur *Snapshot) (*Snapshot, stri
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("app: territory: %w", err)
 	}
-	model.Areas = make([]map[string]float64, len(terr))
+	// A model that dissolved its ground summed the areas then; one on a
+	// stored grid sums them here.
+	summed := len(model.Areas) == len(terr)
+	if !summed {
+		model.Areas = make([]map[string]float64, len(terr))
+	}
 	var bound orb.Bound
 	first := true
 	for k, ts := range terr {
-		model.Areas[k] = map[string]float64{}
+		if !summed {
+			model.Areas[k] = map[string]float64{}
+		}
 		for _, t := range ts {
-			model.Areas[k][t.Faction] += t.AreaKm2
+			if !summed {
+				model.Areas[k][t.Faction] += t.AreaKm2
+			}
 			if first {
 				bound, first = t.Shape.Bound(), false
 			} else {

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"frontline/geo"
 )
 
@@ -26,6 +28,9 @@ type verb struct {
 	// force asks for a party as the verb's subject (active) or agent
 	// (passive): "troops left Qatana", not "the governor left Sweida".
 	force bool
+	// active keeps a participle with "was" active: "were pushed out of
+	// Mayadin" says what the subject lost.
+	active bool
 }
 
 // verbPhrases are the action phrases, folded, with the base form each
@@ -180,6 +185,9 @@ func (d *doc) claims(published time.Time) []*geo.Claim {
 			vb := actionVerbs[d.verbID(i, end)]
 			vb.direct = end == i+1 && verbDirect[d.toks[i].fold]
 			switch {
+			case objStart > end && outVerbs[d.toks[i].fold] && d.passiveBefore(s, i):
+				// "Kurdish-led fighters were pushed out of Mayadin": a loss.
+				vb = verb{action: "withdrew from", kind: loss, active: true}
 			case (d.toks[i].fold == "under" || d.toks[i].fold == "in" || d.toks[i].fold == "into") && objStart > end:
 				vb = verb{action: "came under control of", kind: capture}
 			case objStart > end && outVerbs[d.toks[i].fold]:
@@ -299,6 +307,15 @@ func (d *doc) verbAt(s *sentence, i int) (int, int) {
 			if t.fold == "into" {
 				return i + 1, k + 1
 			}
+		}
+	}
+	if outVerbs[f] && d.passiveBefore(s, i) {
+		// "were pushed out of", "had been driven from": the subject lost it.
+		if d.fold(i+1, s.last) == "out" && d.fold(i+2, s.last) == "of" {
+			return i + 1, i + 3
+		}
+		if d.fold(i+1, s.last) == "from" {
+			return i + 1, i + 2
 		}
 	}
 	if outVerbs[f] {
@@ -429,6 +446,12 @@ func (d *doc) claimsAt(s *sentence, v, vEnd, objStart int, vb verb, actors []act
 	var places []*match
 	if passive {
 		if m := d.subjectPlace(s, v, ms); m != nil && (vb.action != "fell" || d.subjectOf(s, m, v)) {
+			// "Sinjar, Hish and Abu al-Duhur were also abandoned".
+			places = d.coordinatedBefore(s, m, ms)
+		}
+	} else if d.pronounObject(s, objStart) {
+		// "reached Morek ... and took it over": the place named before.
+		if m := d.antecedentPlace(s, v, ms); m != nil {
 			places = []*match{m}
 		}
 	} else {
@@ -455,16 +478,27 @@ func (d *doc) claimsAt(s *sentence, v, vEnd, objStart int, vb verb, actors []act
 	// party named before the verb.
 	var act *actor
 	if passive {
-		after := vEnd
-		if vb.action == "came under control of" {
+		after, limit := vEnd, objStart+3
+		switch vb.action {
+		case "came under control of":
 			after = v + 1 // the party stands inside "under ... control of"
+		case "fell to", "passed to":
+			// the taker follows "to"
+		default:
+			// A plain passive names its agent after "by": in "Damascus had
+			// fallen, rebels declared" the rebels are the speakers.
+			if vEnd >= s.last || d.toks[vEnd].fold != "by" {
+				limit = -1
+			}
 		}
 		for k := range actors {
-			if actors[k].first >= after && actors[k].first <= objStart+3 {
+			if actors[k].first >= after && actors[k].first <= limit {
 				act = &actors[k]
 				break
 			}
 		}
+	} else if vb.force {
+		act = d.subjectActor(s, v, actors)
 	} else {
 		for k := len(actors) - 1; k >= 0; k-- {
 			if actors[k].last <= v {
@@ -472,6 +506,12 @@ func (d *doc) claimsAt(s *sentence, v, vEnd, objStart int, vb verb, actors []act
 				break
 			}
 		}
+	}
+	if vb.force && (act == nil || act.party == partyGeneric && !act.resolved) {
+		return nil, nil // "Assad had left Damascus"
+	}
+	if act != nil && !passive && act.first > s.first && d.toks[act.first-1].fold == "since" {
+		return nil, nil // "since government forces retook it in 2016"
 	}
 	who, actorText := partyNone, ""
 	if act != nil && (act.party != partyGeneric || act.resolved) {
@@ -505,12 +545,26 @@ func (d *doc) claimsAt(s *sentence, v, vEnd, objStart int, vb verb, actors []act
 		}
 		faction := geo.None
 		switch {
-		case vb.kind == capture:
+		case vb.kind == capture && who != partyNone:
 			faction = factionOf(who, pl)
+		case vb.kind == capture:
+			// "Menagh air base was also captured": the side that has been
+			// taking ground nearby, else the region's opposition.
+			faction = d.recentTaker(pl, geo.None)
+			if faction == geo.None {
+				faction = takerOf(partyNone, pl)
+			}
 		case taker != partyNone && taker != partyGeneric:
 			faction = factionOf(taker, pl)
 		default:
-			faction = takerOf(who, pl)
+			lost := geo.Government
+			if who != partyNone && who != partyGeneric {
+				lost = factionOf(who, pl)
+			}
+			faction = d.recentTaker(pl, lost)
+			if faction == geo.None {
+				faction = takerOf(who, pl)
+			}
 		}
 		out = append(out, &geo.Claim{
 			PlaceID: pl.ID, Name: pl.Name, Lon: pl.Point.Lon(), Lat: pl.Point.Lat(),
@@ -521,6 +575,135 @@ func (d *doc) claimsAt(s *sentence, v, vEnd, objStart int, vb verb, actors []act
 	}
 	return out, act
 }
+
+// recentReach and recentSentences bound the claims a place's unnamed
+// taker is read from: the last few sentences, within 100 km.
+const (
+	recentReach     = 100.0
+	recentSentences = 3
+)
+
+// recentTaker is the side the text has just said took ground near the
+// place, other than the one that lost it: "Fighters from Daraa moved into
+// Sahnaya. Troops also fled from Qatana" is the southern factions'.
+// It returns geo.None when there is none.
+func (d *doc) recentTaker(pl *geo.Place, lost string) string {
+	for k := len(d.recent) - 1; k >= 0; k-- {
+		c := d.recent[k]
+		if d.sentIdx-d.recentSent[k] > recentSentences {
+			break
+		}
+		if c.Status != geo.Claimed || c.Faction == geo.None || c.Faction == lost {
+			continue
+		}
+		if distanceKm(pl.Point, orb.Point{c.Lon, c.Lat}) <= recentReach {
+			return c.Faction
+		}
+	}
+	return geo.None
+}
+
+// subjectActor is the party that is the verb's subject, with only
+// auxiliaries and adverbs between ("Government forces had left"); "it",
+// "they" stand for the party named before them in the sentence, else the
+// previous sentence's.
+func (d *doc) subjectActor(s *sentence, v int, actors []actor) *actor {
+	k := v
+	for k > s.first && auxiliaries[d.toks[k-1].fold] && !d.toks[k].breaksPhrase() {
+		k--
+	}
+	for i := range actors {
+		if actors[i].last == k {
+			return &actors[i]
+		}
+	}
+	if k > s.first {
+		switch d.toks[k-1].fold {
+		case "it", "they", "we":
+			for i := len(actors) - 1; i >= 0; i-- {
+				if a := &actors[i]; a.last < k && a.party != partyGeneric && a.party != partyNone {
+					return a
+				}
+			}
+			if c := d.ctx.subject; c != nil && c.party != partyGeneric && c.party != partyNone {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// pronounObject reports whether the verb's object is "it": "took it over".
+func (d *doc) pronounObject(s *sentence, k int) bool {
+	return k < s.last && d.toks[k].fold == "it" && !d.toks[k].breaksPhrase()
+}
+
+// antecedentPlace is the place "it" stands for: the sentence's last place
+// before the verb that is named for itself, not as a bearing nor as the
+// name of a countryside ("in the northern Hama countryside").
+func (d *doc) antecedentPlace(s *sentence, v int, ms []int) *match {
+	for n := len(ms) - 1; n >= 0; n-- {
+		m := &d.matches[ms[n]]
+		if m.last > v || !eligible(m) {
+			continue
+		}
+		if m.last < s.last && partWords[d.toks[m.last].fold] {
+			continue
+		}
+		return m
+	}
+	return nil
+}
+
+// partWords after a name make it a modifier: "the Hama countryside".
+var partWords = set("countryside,outskirts,suburbs,area,region,front,frontline,highway,road,direction")
+
+// coordinatedBefore returns the places coordinated before a passive
+// verb's subject, in text order, ending with it: "Sinjar, Hish and Abu
+// al-Duhur were abandoned".
+func (d *doc) coordinatedBefore(s *sentence, m *match, ms []int) []*match {
+	out := []*match{m}
+	cur := m
+	for n := len(ms) - 1; n >= 0; n-- {
+		p := &d.matches[ms[n]]
+		if p.last > cur.first {
+			continue
+		}
+		if !eligible(p) || !d.joinedBefore(p, cur) {
+			break
+		}
+		out = append([]*match{p}, out...)
+		cur = p
+	}
+	return out
+}
+
+// joinedBefore reports whether place a is coordinated with place b after
+// it: "A, B", "A and B", "A, and the town of B".
+func (d *doc) joinedBefore(a, b *match) bool {
+	if a.last > b.first || b.first >= len(d.toks) {
+		return false
+	}
+	joined := d.toks[a.last].gapHas(",") && a.last == b.first
+	for k := a.last; k < b.first; k++ {
+		t := &d.toks[k]
+		if k > a.last && t.breaksPhrase() || t.gapHas(";:.()") {
+			return false
+		}
+		if t.fold == "and" {
+			joined = true
+			continue
+		}
+		if !coordFillers[t.fold] {
+			return false
+		}
+	}
+	return joined && !d.toks[b.first].gapHas(";:.()")
+}
+
+// coordFillers may stand between coordinated places: "and the adjacent
+// Nayrab air base", "and the town of Talbiseh".
+var coordFillers = set("the,of,town,towns,city,village,villages,nearby,adjacent,neighbouring,neighboring,key,strategic,main,nearby,district,districts,neighbourhood,neighbourhoods,area,also,military,provincial,coastal,desert,border")
 
 // takerNamed returns the party a loss names as its taker, right after
 // its place: "lost control of Tal Rifaat to Turkish-backed fighters",
@@ -657,6 +840,9 @@ func (d *doc) deniedAfter(s *sentence, v int) bool {
 // third city seized by the rebels") or "fell to", whose place is its
 // subject.
 func (d *doc) isPassive(s *sentence, v, vEnd int, vb verb) bool {
+	if vb.active {
+		return false
+	}
 	switch vb.action {
 	case "fell to", "fell", "came under control of", "passed to":
 		return true
@@ -675,6 +861,16 @@ func (d *doc) isPassive(s *sentence, v, vEnd int, vb verb) bool {
 		return !strings.HasSuffix(f, "ing") && f != "in" && f != "now"
 	}
 	return false
+}
+
+// passiveBefore reports whether a passive auxiliary stands before word
+// v, over "also", "reportedly" and the like: "were also pushed".
+func (d *doc) passiveBefore(s *sentence, v int) bool {
+	k := v - 1
+	for k >= s.first && (d.toks[k].fold == "also" || d.toks[k].fold == "reportedly" || d.toks[k].fold == "then" || d.toks[k].fold == "later") {
+		k--
+	}
+	return k >= s.first && passiveAux[d.toks[k].fold]
 }
 
 // eligible reports whether a match may be a claim's place: resolved, not
@@ -803,9 +999,7 @@ func (d *doc) coordinatedPlaces(s *sentence, m *match, out []*match, ms []int) [
 			break
 		}
 		joined := d.toks[j].gapHas(",")
-		for j < s.last && (d.toks[j].fold == "and" || d.toks[j].fold == "the" || d.toks[j].fold == "of" ||
-			d.toks[j].fold == "town" || d.toks[j].fold == "towns" || d.toks[j].fold == "city" ||
-			d.toks[j].fold == "village" || d.toks[j].fold == "villages" || d.toks[j].fold == "nearby") {
+		for j < s.last && j < k+5 && (d.toks[j].fold == "and" || coordFillers[d.toks[j].fold]) {
 			joined = joined || d.toks[j].fold == "and"
 			j++
 		}
