@@ -267,3 +267,67 @@ func takerOf(loser party, pl *geo.Place) string {
 	}
 	return geo.None
 }
+
+// northGovernorates are where HTS's command came from: Idlib, Aleppo,
+// Hama.
+var northGovernorates = set("SY.12,SY.09,SY.10")
+
+// originParty names the side of opposition fighters by where they came
+// from: "fighters from Daraa", "rebels from the south" are the southern
+// factions wherever they fight, "fighters from Idlib" HTS's.
+func (d *doc) originParty(s *sentence, actors []actor, ms []int) {
+	for k := range actors {
+		a := &actors[k]
+		if a.party != partyGeneric && a.party != partyRebels || a.last >= s.last-1 {
+			continue
+		}
+		if d.toks[a.last].fold != "from" || d.toks[a.last].breaksPhrase() {
+			continue
+		}
+		j := a.last + 1
+		origin, end := partyNone, 0
+		if m := d.matchAt(ms, j); m != nil && m.place != nil && !m.bearing && m.place.Country == "SY" {
+			switch {
+			case southGovernorates[m.place.Admin1]:
+				origin = partySouthern
+			case northGovernorates[m.place.Admin1]:
+				origin = partyHTS
+			}
+			end = m.last
+		} else if d.toks[j].fold == "the" && j+1 < s.last {
+			switch d.toks[j+1].fold {
+			case "south":
+				origin, end = partySouthern, j+2
+			case "north", "northwest":
+				origin, end = partyHTS, j+2
+			}
+		}
+		if origin == partyNone || k+1 < len(actors) && actors[k+1].first < end {
+			continue
+		}
+		a.party, a.resolved, a.last = origin, true, end
+		a.text = trimArticle(d.text[d.toks[a.first].bstart:d.toks[end-1].bend])
+	}
+}
+
+// bareArmy are the words that name an army without saying whose: the
+// Syrian army's, unless the text is speaking of Israel's.
+var bareArmy = set("army,military,troops,soldiers")
+
+// foreignArmy gives "the army", "troops" Israel's party when the
+// sentence or the one before named Israeli forces: "Israeli commandos
+// took the summit. The army said its forces had moved into the buffer
+// zone."
+func (d *doc) foreignArmy(actors []actor, ctx actorContext) {
+	israeli := ctx.subject != nil && ctx.subject.party == partyIsrael
+	for k := range actors {
+		a := &actors[k]
+		if a.party == partyIsrael {
+			israeli = true
+			continue
+		}
+		if a.party == partyGovernment && israeli && a.last == a.first+1 && bareArmy[d.toks[a.first].fold] {
+			a.party = partyIsrael
+		}
+	}
+}

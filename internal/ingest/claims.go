@@ -61,7 +61,7 @@ var verbPhrases = []struct {
 	// the place is the subject, the taker follows "to".
 	{"passed to,passes to,passing to,passed into the hands of,handed to,surrendered to,surrenders to",
 		verb{action: "passed to", kind: capture}},
-	{"secured,secures,securing", verb{action: "secured", kind: capture}},
+	{"secured,secures", verb{action: "secured", kind: capture}},
 	// "Government forces had left Tell al-Daman": a withdrawal only when a
 	// party is its subject ("Assad left Damascus" is no change).
 	{"left", verb{action: "withdrew from", kind: loss, force: true}},
@@ -94,7 +94,7 @@ var outVerbs = set("drove,driven,driving,pushed,pushing,forced,forcing,expelled,
 
 // underControl are the words before "under ... control" that make it a
 // change: "came under rebel control", "now under the control of".
-var underControl = set("came,come,comes,coming,fell,falls,fallen,brought,now")
+var underControl = set("came,come,comes,coming,fell,falls,fallen,brought,now,was,were")
 
 func verbTrie() (*trie, []verb) {
 	t := &trie{}
@@ -168,7 +168,10 @@ func (d *doc) claims(published time.Time) []*geo.Claim {
 	var ctx actorContext
 	for si := range d.sents {
 		s := &d.sents[si]
+		d.ctx, d.sentIdx = ctx, si
 		actors := d.findActors(s)
+		d.originParty(s, actors, byMatch[si])
+		d.foreignArmy(actors, ctx)
 		d.resolveGeneric(actors, ctx)
 		var found []*geo.Claim
 		var subject *actor
@@ -187,7 +190,7 @@ func (d *doc) claims(published time.Time) []*geo.Claim {
 			switch {
 			case objStart > end && outVerbs[d.toks[i].fold] && d.passiveBefore(s, i):
 				// "Kurdish-led fighters were pushed out of Mayadin": a loss.
-				vb = verb{action: "withdrew from", kind: loss, active: true}
+				vb = verb{action: "withdrew from", kind: loss, active: true, force: true}
 			case (d.toks[i].fold == "under" || d.toks[i].fold == "in" || d.toks[i].fold == "into") && objStart > end:
 				vb = verb{action: "came under control of", kind: capture}
 			case objStart > end && outVerbs[d.toks[i].fold]:
@@ -200,6 +203,11 @@ func (d *doc) claims(published time.Time) []*geo.Claim {
 				continue
 			}
 			cs, act := d.claimsAt(s, i, end, objStart, vb, actors, byMatch[si])
+			if vb.kind == capture && act != nil && act.resolved && leftEarlier(found, act.text) {
+				// "after government forces withdrew, they secured the
+				// offices": "they" are not the party that left.
+				cs = nil
+			}
 			if len(cs) > 0 && subject == nil {
 				subject = act
 			}
@@ -219,7 +227,26 @@ func (d *doc) claims(published time.Time) []*geo.Claim {
 			}
 			i = end - 1
 		}
-		out = append(out, dropRestated(found)...)
+		if !s.headline {
+			// Denials of presence ("denied that insurgents were inside
+			// Homs") and of a claim made before ("said its forces were
+			// still in control of Hatla").
+			for _, ac := range append(d.presenceDenials(s, actors, byMatch[si]), d.stillHeld(s, actors, byMatch[si])...) {
+				if !timesDone {
+					times, timesDone = d.findTimes(s, published), true
+				}
+				ac.claim.At, ac.claim.Precision = d.claimTime(s, ac.at, times, published)
+				if !dupClaim(found, ac.claim) {
+					found = append(found, ac.claim)
+				}
+			}
+		}
+		kept := dropRestated(found)
+		out = append(out, kept...)
+		for _, c := range kept {
+			d.recent = append(d.recent, c)
+			d.recentSent = append(d.recentSent, si)
+		}
 
 		// Who the next sentence's pronouns may mean.
 		var first, last *actor
@@ -262,7 +289,7 @@ func (d *doc) resolveGeneric(actors []actor, ctx actorContext) {
 		}
 		if ante == nil {
 			if d.hasWord(a.first-1, a.last, "same") {
-				ante = ctx.last
+				ante = d.sameParty(ctx)
 			} else {
 				ante = ctx.subject
 			}
@@ -271,6 +298,54 @@ func (d *doc) resolveGeneric(actors []actor, ctx actorContext) {
 			a.party, a.text, a.resolved = ante.party, ante.text, true
 		}
 	}
+}
+
+// sameParty is who "the same factions" are: the side the text last said
+// took a place, named as it was there, else the party the previous
+// sentence named last.
+func (d *doc) sameParty(ctx actorContext) *actor {
+	var f string
+	for k := len(d.recent) - 1; k >= 0 && d.sentIdx-d.recentSent[k] <= recentSentences; k-- {
+		if c := d.recent[k]; c.Status == geo.Claimed && c.Faction != geo.None {
+			f = c.Faction
+			break
+		}
+	}
+	p := partyOfFaction(f)
+	if p == partyNone || ctx.last != nil && factionOf(ctx.last.party, nil) == f {
+		return ctx.last
+	}
+	for k := len(d.recent) - 1; k >= 0; k-- {
+		if c := d.recent[k]; c.Faction == f && c.Actor != "" && !lossAction(c.Action) {
+			return &actor{party: p, text: c.Actor}
+		}
+	}
+	return &actor{party: p}
+}
+
+// partyOfFaction is the party that holds for a faction.
+func partyOfFaction(f string) party {
+	switch f {
+	case geo.HTS:
+		return partyHTS
+	case geo.Southern:
+		return partySouthern
+	case geo.SDF:
+		return partySDF
+	case geo.SNA:
+		return partySNA
+	case geo.Coalition:
+		return partyCoalition
+	case geo.Israel:
+		return partyIsrael
+	case geo.ISIS:
+		return partyISIS
+	case geo.Government:
+		return partyGovernment
+	case geo.Russia:
+		return partyRussia
+	}
+	return partyNone
 }
 
 // hasWord reports whether one of words [a, b) is w.
@@ -347,6 +422,13 @@ func (d *doc) underControlAt(s *sentence, i int) int {
 	if head != "under" && head != "in" && head != "into" || i == s.first || !underControl[d.toks[i-1].fold] {
 		return -1
 	}
+	if be := d.toks[i-1].fold; be == "was" || be == "were" {
+		// "By evening the airport was in the hands of the rebels" tells of
+		// a change; "Idlib, which was under rebel control" of a state.
+		if head != "in" || i-2 >= s.first && (d.toks[i-2].fold == "which" || d.toks[i-2].fold == "that") {
+			return -1
+		}
+	}
 	for k := i + 1; k < s.last && k <= i+5; k++ {
 		if d.toks[k].breaksPhrase() {
 			return -1
@@ -422,6 +504,17 @@ func dropRestated(cs []*geo.Claim) []*geo.Claim {
 		}
 	}
 	return out
+}
+
+// leftEarlier reports whether a claim of the sentence says the actor
+// lost a place.
+func leftEarlier(found []*geo.Claim, actor string) bool {
+	for _, c := range found {
+		if c.Actor == actor && lossAction(c.Action) {
+			return true
+		}
+	}
+	return false
 }
 
 func lossAction(a string) bool {
@@ -580,8 +673,17 @@ func (d *doc) claimsAt(s *sentence, v, vEnd, objStart int, vb verb, actors []act
 // taker is read from: the last few sentences, within 100 km.
 const (
 	recentReach     = 100.0
+	recentNear      = 30.0
 	recentSentences = 3
 )
+
+// recentAdmin1 is the governorate of the place of the k-th claim so far.
+func (d *doc) recentAdmin1(k int) string {
+	if i, ok := d.p.placeIdx[d.recent[k].PlaceID]; ok {
+		return d.p.gz.Places[i].Admin1
+	}
+	return ""
+}
 
 // recentTaker is the side the text has just said took ground near the
 // place, other than the one that lost it: "Fighters from Daraa moved into
@@ -596,7 +698,10 @@ func (d *doc) recentTaker(pl *geo.Place, lost string) string {
 		if c.Status != geo.Claimed || c.Faction == geo.None || c.Faction == lost {
 			continue
 		}
-		if distanceKm(pl.Point, orb.Point{c.Lon, c.Lat}) <= recentReach {
+		// Nearby, or in the same governorate: "fled from Qatana" after
+		// "moved into Sahnaya", not Sweida after Damascus.
+		dist := distanceKm(pl.Point, orb.Point{c.Lon, c.Lat})
+		if dist <= recentNear || dist <= recentReach && pl.Admin1 != "" && pl.Admin1 == d.recentAdmin1(k) {
 			return c.Faction
 		}
 	}
@@ -613,8 +718,12 @@ func (d *doc) subjectActor(s *sentence, v int, actors []actor) *actor {
 		k--
 	}
 	for i := range actors {
-		if actors[i].last == k {
-			return &actors[i]
+		if a := &actors[i]; a.last == k {
+			if a.resolved && k-1 > s.first && pronouns[d.toks[k-1].fold] && !d.partyBefore(actors, i) {
+				// "residents said they had left Homs": the residents.
+				return nil
+			}
+			return a
 		}
 	}
 	if k > s.first {
@@ -625,12 +734,26 @@ func (d *doc) subjectActor(s *sentence, v int, actors []actor) *actor {
 					return a
 				}
 			}
-			if c := d.ctx.subject; c != nil && c.party != partyGeneric && c.party != partyNone {
+			// The previous sentence's party only for a pronoun that opens
+			// the sentence: in "residents said they had left Homs" the
+			// residents left.
+			if c := d.ctx.subject; c != nil && k-1 == s.first && c.party != partyGeneric && c.party != partyNone {
 				return c
 			}
 		}
 	}
 	return nil
+}
+
+// partyBefore reports whether a party is named before the i-th actor in
+// its sentence.
+func (d *doc) partyBefore(actors []actor, i int) bool {
+	for j := i - 1; j >= 0; j-- {
+		if actors[j].party != partyGeneric && actors[j].party != partyNone {
+			return true
+		}
+	}
+	return false
 }
 
 // pronounObject reports whether the verb's object is "it": "took it over".
@@ -891,6 +1014,9 @@ func (d *doc) objectPlaces(s *sentence, vEnd int, vb verb, ms []int) ([]*match, 
 	if vb.direct {
 		limit = vEnd + 4
 	}
+	if m := d.featureObject(s, vEnd, ms); m != nil {
+		return []*match{m}, nil
+	}
 	var out []*match
 	for k := vEnd; k < s.last && k < limit; k++ {
 		t := &d.toks[k]
@@ -923,6 +1049,13 @@ func (d *doc) objectPlaces(s *sentence, vEnd int, vb verb, ms []int) ([]*match, 
 				if ref := d.lastOfKind(s, k, kinds); ref != nil {
 					return []*match{ref}, nil
 				}
+				if d.fold(k+2, s.last) == "and" && !d.toks[k+2].breaksPhrase() {
+					// "the airport and the adjacent Nayrab air base": the
+					// named one.
+					k += 2
+					limit = max(limit, k+6)
+					continue
+				}
 				return nil, kinds
 			}
 		}
@@ -931,6 +1064,48 @@ func (d *doc) objectPlaces(s *sentence, vEnd int, vb verb, ms []int) ([]*match, 
 		}
 	}
 	return nil, nil
+}
+
+// postNouns name a post a force takes on a feature: "took a post on the
+// summit of Mount Hermon".
+var postNouns = set("post,posts,outpost,outposts,position,positions,base,bases,hilltop,hilltops,checkpoint,checkpoints,barracks,peak,summit")
+
+// featureParts are the parts of a feature that stand for it: "the summit
+// of Mount Hermon", not "the outskirts of Quneitra".
+var featureParts = set("summit,top,peak,crest,heights,slopes")
+
+// featureObject finds a named feature inside a phrase after the object:
+// "took a post on the summit of Mount Hermon", "seized positions at the
+// Tishrin Dam". A settlement there is no claim: the post is outside it.
+func (d *doc) featureObject(s *sentence, vEnd int, ms []int) *match {
+	k := vEnd
+	for n := 0; k < s.last && n < 4 && !postNouns[d.toks[k].fold]; n++ {
+		if t := &d.toks[k]; t.cap || clauseWords[t.fold] || k > vEnd && t.breaksPhrase() {
+			return nil
+		}
+		k++
+	}
+	if k >= s.last || !postNouns[d.toks[k].fold] {
+		return nil
+	}
+	k++
+	switch d.fold(k, s.last) {
+	case "on", "at", "atop", "in", "inside":
+		k++
+	default:
+		return nil
+	}
+	if d.fold(k, s.last) == "the" && featureParts[d.fold(k+1, s.last)] && d.fold(k+2, s.last) == "of" {
+		k += 3
+	}
+	m := d.matchAt(ms, k)
+	if m == nil && d.fold(k, s.last) == "the" {
+		m = d.matchAt(ms, k+1)
+	}
+	if m == nil || !eligible(m) || kindRank(m.place.Kind) != 2 {
+		return nil
+	}
+	return m
 }
 
 // ordinalCity reports whether a country's name opens "Syria's third

@@ -72,6 +72,13 @@ type doc struct {
 	hasFocusPt bool
 	regionPt   orb.Point
 	hasRegion  bool
+
+	// Claim reading: who the text spoke of, and the claims so far with
+	// the sentence each came from.
+	ctx        actorContext
+	sentIdx    int
+	recent     []*geo.Claim
+	recentSent []int
 }
 
 // geoparse finds the places of the text and resolves them.
