@@ -62,7 +62,7 @@ var actorPhrases = map[party]string{
 	partyRussia: `russian forces,russian troops,russian military,russia,russian army,russian soldiers`,
 	partyGeneric: `they,forces,fighters,its forces,their forces,its fighters,their fighters,we,them,gunmen,
 		factions,groups,the same factions,the same fighters,the same groups,the same forces,its units,units,
-		commandos,patrols,its troops,their troops`,
+		commandos,patrols,its troops,their troops,armed men,militiamen,their units,the group`,
 }
 
 // forceNouns name armed men; after a country's adjective they name its
@@ -123,7 +123,15 @@ type actor struct {
 	party       party
 	text        string
 	resolved    bool // a pronoun or generic word given the party named before it
+	// loser marks a party named after "from" ("took Deir ez-Zor from the
+	// SDF"): the side that lost, never the actor nor an antecedent.
+	loser bool
 }
+
+// unnamedFighters are the bare nouns for armed men of no named side:
+// taking a place they are the opposition of the region, never the
+// government ("Gunmen took control of the Nasib crossing").
+var unnamedFighters = set("fighters,gunmen,men,militiamen")
 
 // findActors lists the actor phrases of the sentence, longest first at
 // each word.
@@ -172,6 +180,7 @@ func (d *doc) findActors(s *sentence) []actor {
 			}
 		}
 		a := actor{first: i, last: end, party: party(node.names[0].place)}
+		a.loser = i > s.first && d.toks[i-1].fold == "from" || i > s.first+1 && d.toks[i-1].fold == "the" && d.toks[i-2].fold == "from"
 		a.text = trimArticle(d.text[d.toks[i].bstart:d.toks[end-1].bend])
 		// "Islamic State militants": two phrases side by side are one
 		// actor, of the party the first names.

@@ -62,6 +62,13 @@ var verbPhrases = []struct {
 	{"passed to,passes to,passing to,passed into the hands of,handed to,surrendered to,surrenders to",
 		verb{action: "passed to", kind: capture}},
 	{"secured,secures", verb{action: "secured", kind: capture}},
+	// State media's words for a recapture: "army units restored security
+	// and stability to Qalaat al-Madiq".
+	{"restored security and stability to,restored security and stability in,restored stability and security to,restored security to,restored stability to,restoring security and stability to,restoring security to,restored control over,restored control of,restoring control over",
+		verb{action: "recaptured", kind: capture}},
+	// "rebels had reached the centre of Hama": inside it.
+	{"reached the centre of,reached the center of,reached the heart of,reached the city centre of,reached the city center of,reaching the centre of,reaching the heart of,reach the centre of,reach the heart of",
+		verb{action: "entered", kind: capture}},
 	// "Government forces had left Tell al-Daman": a withdrawal only when a
 	// party is its subject ("Assad left Damascus" is no change).
 	{"left", verb{action: "withdrew from", kind: loss, force: true}},
@@ -91,6 +98,10 @@ var verbDirect = set("lost,losing,took,taken,taking,toppled,regained,wrested,lef
 // outVerbs with "out of" or "from" later in the clause say the actor
 // took the place: "drove government forces out of Deir ez-Zor".
 var outVerbs = set("drove,driven,driving,pushed,pushing,forced,forcing,expelled,expelling,ousted,ousting,chased,chasing,kicked,kicking,routed,flushed")
+
+// pullVerbs with a force and "out of" after it say the subject withdrew
+// it: "pulled its units out of Palmyra".
+var pullVerbs = set("pulled,pulling,pull,pulls,withdrew,withdrawn,withdrawing,withdraw,took,taken,moved,brought")
 
 // underControl are the words before "under ... control" that make it a
 // change: "came under rebel control", "now under the control of".
@@ -156,6 +167,8 @@ var adjectiveBefore = set("the,a,an,its,their,his,her,our,of,some,many,several,w
 type actorContext struct {
 	subject *actor // the previous sentence's claim actor, else its first party
 	last    *actor // the previous sentence's last party
+	taker   *actor // the side the last claim so far gave its place to
+	takerAt int    // the sentence of that claim
 }
 
 // claims reads the control claims of the text.
@@ -188,6 +201,9 @@ func (d *doc) claims(published time.Time) []*geo.Claim {
 			vb := actionVerbs[d.verbID(i, end)]
 			vb.direct = end == i+1 && verbDirect[d.toks[i].fold]
 			switch {
+			case objStart > end && pullVerbs[d.toks[i].fold] && d.fold(objStart-2, s.last) == "out":
+				// "pulled its units out of Palmyra": the subject's loss.
+				vb = verb{action: "withdrew from", kind: loss}
 			case objStart > end && outVerbs[d.toks[i].fold] && d.passiveBefore(s, i):
 				// "Kurdish-led fighters were pushed out of Mayadin": a loss.
 				vb = verb{action: "withdrew from", kind: loss, active: true, force: true}
@@ -249,9 +265,21 @@ func (d *doc) claims(published time.Time) []*geo.Claim {
 		}
 
 		// Who the next sentence's pronouns may mean.
+		for k := len(kept) - 1; k >= 0; k-- {
+			if c := kept[k]; c.Status == geo.Claimed && c.Faction != geo.None {
+				if p := partyOfFaction(c.Faction); p != partyNone {
+					tk := &actor{party: p}
+					if !lossAction(c.Action) {
+						tk.text = c.Actor
+					}
+					ctx.taker, ctx.takerAt = tk, si
+				}
+				break
+			}
+		}
 		var first, last *actor
 		for k := range actors {
-			if actors[k].party != partyGeneric && actors[k].party != partyNone {
+			if actors[k].party != partyGeneric && actors[k].party != partyNone && !actors[k].loser {
 				if first == nil {
 					first = &actors[k]
 				}
@@ -282,20 +310,37 @@ func (d *doc) resolveGeneric(actors []actor, ctx actorContext) {
 		}
 		var ante *actor
 		for j := k - 1; j >= 0; j-- {
-			if actors[j].party != partyGeneric && actors[j].party != partyNone {
+			if actors[j].party != partyGeneric && actors[j].party != partyNone && !actors[j].loser {
 				ante = &actors[j]
 				break
 			}
 		}
+		// Bare "fighters", "gunmen", "armed men": no side named.
+		bare := unnamedFighters[d.toks[a.first].fold] || d.toks[a.first].fold == "armed" && a.last == a.first+2
 		if ante == nil {
-			if d.hasWord(a.first-1, a.last, "same") {
+			switch {
+			case d.hasWord(a.first-1, a.last, "same"):
 				ante = d.sameParty(ctx)
-			} else {
+			case bare && ctx.taker != nil && d.sentIdx-ctx.takerAt <= recentSentences:
+				// "The SDF withdrew from Tibni. Fighters also entered
+				// Mayadin": the side that took the last place, not the
+				// one that left it.
+				ante = ctx.taker
+			default:
 				ante = ctx.subject
 			}
 		}
+		if ante != nil && bare && (ante.party == partyGovernment || ante.party == partyRussia) {
+			// Unnamed fighters taking a place are the opposition of the
+			// region: the army's men are "troops", "soldiers".
+			a.party, a.resolved = partyRebels, true
+			continue
+		}
 		if ante != nil {
-			a.party, a.text, a.resolved = ante.party, ante.text, true
+			a.party, a.resolved = ante.party, true
+			if ante.text != "" {
+				a.text = ante.text
+			}
 		}
 	}
 }
@@ -382,6 +427,21 @@ func (d *doc) verbAt(s *sentence, i int) (int, int) {
 			if t.fold == "into" {
 				return i + 1, k + 1
 			}
+		}
+	}
+	if pullVerbs[f] {
+		// "pulled hundreds of its fighters out of Muhassan": a force
+		// between the verb and "out of" is what the subject withdrew.
+		party := false
+		for k := i + 1; k < s.last && k <= i+8; k++ {
+			t := &d.toks[k]
+			if t.breaksPhrase() || clauseWords[t.fold] {
+				break
+			}
+			if t.fold == "out" && d.fold(k+1, s.last) == "of" && party {
+				return i + 1, k + 2
+			}
+			party = party || d.phraseAt(d.p.actors, k, s.last) > 0
 		}
 	}
 	if outVerbs[f] && d.passiveBefore(s, i) {
@@ -543,13 +603,27 @@ func (d *doc) claimsAt(s *sentence, v, vEnd, objStart int, vb verb, actors []act
 			places = d.coordinatedBefore(s, m, ms)
 		}
 	} else if d.pronounObject(s, objStart) {
-		// "reached Morek ... and took it over": the place named before.
+		// "reached Morek ... and took it over": the place named before;
+		// "denied that it had lost them": the places named before, in the
+		// sentence or else the places the previous sentence's claims named.
 		if m := d.antecedentPlace(s, v, ms); m != nil {
 			places = []*match{m}
+			if d.toks[objStart].fold == "them" {
+				places = d.coordinatedBefore(s, m, ms)
+			}
+		} else {
+			places = d.previousPlaces(objStart, d.toks[objStart].fold == "them")
 		}
 	} else {
 		var kinds []geo.Kind
 		places, kinds = d.objectPlaces(s, objStart, vb, ms)
+		if len(places) == 0 {
+			// "Manbij, which Turkish-backed factions captured on Monday".
+			places = d.relativePlaces(s, v, actors, ms)
+		}
+		if len(places) > 0 && d.thingObject(objStart, places[0].first) {
+			return nil, nil // "handed over their weapons in Deir ez-Zor"
+		}
 		if len(places) == 0 && !vb.direct {
 			if m := d.frontedPlace(s, ms); m != nil && kinds == nil {
 				places = []*match{m}
@@ -600,7 +674,13 @@ func (d *doc) claimsAt(s *sentence, v, vEnd, objStart int, vb verb, actors []act
 			}
 		}
 	}
-	if vb.force && (act == nil || act.party == partyGeneric && !act.resolved) {
+	if vb.kind == capture && (d.toks[v].fold == "in" || d.toks[v].fold == "now") && act != nil &&
+		(act.party == partyGovernment || act.party == partyRussia) {
+		// "said it was in full control of Homs": the army holding its own
+		// city states no change.
+		return nil, nil
+	}
+	if vb.force && (act == nil || act.party == partyGeneric && !act.resolved && !forceNounAt(d, act)) {
 		return nil, nil // "Assad had left Damascus"
 	}
 	if act != nil && !passive && act.first > s.first && d.toks[act.first-1].fold == "since" {
@@ -617,10 +697,39 @@ func (d *doc) claimsAt(s *sentence, v, vEnd, objStart int, vb verb, actors []act
 	// handed over to the SDF": the taker.
 	taker := partyNone
 	if vb.kind == loss {
+		var tk *actor
 		if passive {
-			taker = d.takerNamed(s, vEnd, actors)
+			tk = d.takerNamed(s, vEnd, actors)
 		} else {
-			taker = d.takerNamed(s, places[len(places)-1].last, actors)
+			tk = d.takerNamed(s, places[len(places)-1].last, actors)
+		}
+		if tk != nil {
+			taker = tk.party
+			if tk.resolved && tk.party == who && who != partyNone {
+				// "The SDF said the army had handed over its positions in
+				// Deir ez-Zor to its fighters": no side hands a place to
+				// itself, so "its" is the main clause's subject.
+				taker = partyNone
+				for k := range actors {
+					if a := &actors[k]; a.last <= v && a.party != who && a.party != partyGeneric && a.party != partyNone && !a.loser {
+						taker = a.party
+						break
+					}
+				}
+			}
+		}
+		if taker == partyNone {
+			taker = d.advancingParty(s, vEnd, who, actors)
+		}
+	}
+	// A party after "from" lost the place: "taken from the SDF".
+	fromParty := partyNone
+	if vb.kind == capture {
+		for k := range actors {
+			if a := &actors[k]; a.loser && a.first > v && a.first <= max(vEnd, places[len(places)-1].last)+3 && a.party != partyGeneric {
+				fromParty = a.party
+				break
+			}
 		}
 	}
 	status := geo.Claimed
@@ -640,6 +749,13 @@ func (d *doc) claimsAt(s *sentence, v, vEnd, objStart int, vb verb, actors []act
 		switch {
 		case vb.kind == capture && who != partyNone:
 			faction = factionOf(who, pl)
+		case vb.kind == capture && fromParty != partyNone:
+			// "Abu Kamal was taken from the SDF": the side that takes
+			// over from the loser there.
+			faction = d.recentTaker(pl, factionOf(fromParty, pl))
+			if faction == geo.None {
+				faction = takerOf(fromParty, pl)
+			}
 		case vb.kind == capture:
 			// "Menagh air base was also captured": the side that has been
 			// taking ground nearby, else the region's opposition.
@@ -745,6 +861,18 @@ func (d *doc) subjectActor(s *sentence, v int, actors []actor) *actor {
 	return nil
 }
 
+// forceNounAt reports whether an unresolved generic actor still names
+// armed men ("its forces had left Homs"), unlike "they".
+func forceNounAt(d *doc, a *actor) bool {
+	for k := a.first; k < a.last; k++ {
+		switch d.toks[k].fold {
+		case "forces", "troops", "fighters", "units", "soldiers":
+			return true
+		}
+	}
+	return false
+}
+
 // partyBefore reports whether a party is named before the i-th actor in
 // its sentence.
 func (d *doc) partyBefore(actors []actor, i int) bool {
@@ -756,9 +884,87 @@ func (d *doc) partyBefore(actors []actor, i int) bool {
 	return false
 }
 
-// pronounObject reports whether the verb's object is "it": "took it over".
+// pronounObject reports whether the verb's object is "it" or "them":
+// "took it over", "denied losing them".
 func (d *doc) pronounObject(s *sentence, k int) bool {
-	return k < s.last && d.toks[k].fold == "it" && !d.toks[k].breaksPhrase()
+	return k < s.last && (d.toks[k].fold == "it" || d.toks[k].fold == "them") && !d.toks[k].breaksPhrase()
+}
+
+// previousPlaces are the places of the previous sentence's claims, for
+// a pronoun object whose sentence names none: its last place for "it",
+// all of them for "them". They span the pronoun.
+func (d *doc) previousPlaces(k int, all bool) []*match {
+	var out []*match
+	for n := len(d.recent) - 1; n >= 0 && d.recentSent[n] == d.sentIdx-1; n-- {
+		idx, ok := d.p.placeIdx[d.recent[n].PlaceID]
+		if !ok {
+			continue
+		}
+		dup := false
+		for _, m := range out {
+			dup = dup || m.place.ID == d.recent[n].PlaceID
+		}
+		if dup {
+			continue
+		}
+		out = append([]*match{{first: k, last: k + 1, place: d.p.gz.Places[idx]}}, out...)
+		if !all {
+			break
+		}
+	}
+	return out
+}
+
+// relativePlaces are the places a relative clause's verb acts on: its
+// antecedent, "Manbij, which Turkish-backed factions captured on
+// Monday", "Tal Rifaat, which the SNA seized".
+func (d *doc) relativePlaces(s *sentence, v int, actors []actor, ms []int) []*match {
+	var act *actor
+	for k := len(actors) - 1; k >= 0; k-- {
+		if actors[k].last <= v {
+			act = &actors[k]
+			break
+		}
+	}
+	if act == nil {
+		return nil
+	}
+	for k := act.last; k < v; k++ {
+		if !auxiliaries[d.toks[k].fold] || d.toks[k].breaksPhrase() {
+			return nil
+		}
+	}
+	w := act.first - 1
+	if w > s.first && d.toks[w].fold == "the" {
+		w--
+	}
+	if w <= s.first || d.toks[w].fold != "which" && d.toks[w].fold != "that" || !d.toks[w].gapHas(",") {
+		return nil
+	}
+	for n := len(ms) - 1; n >= 0; n-- {
+		m := &d.matches[ms[n]]
+		if m.last == w && eligible(m) {
+			return d.coordinatedBefore(s, m, ms)
+		}
+		if m.last < w {
+			break
+		}
+	}
+	return nil
+}
+
+// thingNouns are objects handed over that are no ground: "handed over
+// their weapons in Deir ez-Zor".
+var thingNouns = set("weapons,weapon,arms,guns,ammunition,tanks,equipment,vehicles,prisoners,bodies,documents,keys,power,uniforms")
+
+// thingObject reports whether the object before the place is a thing.
+func (d *doc) thingObject(from, to int) bool {
+	for k := from; k < to && k < len(d.toks); k++ {
+		if thingNouns[d.toks[k].fold] {
+			return true
+		}
+	}
+	return false
 }
 
 // antecedentPlace is the place "it" stands for: the sentence's last place
@@ -831,16 +1037,50 @@ var coordFillers = set("the,of,town,towns,city,village,villages,nearby,adjacent,
 // takerNamed returns the party a loss names as its taker, right after
 // its place: "lost control of Tal Rifaat to Turkish-backed fighters",
 // "handed over ... Qamishli to the Syrian Democratic Forces".
-func (d *doc) takerNamed(s *sentence, k int, actors []actor) party {
+func (d *doc) takerNamed(s *sentence, k int, actors []actor) *actor {
 	if k >= s.last || d.toks[k].fold != "to" || d.toks[k].breaksPhrase() {
-		return partyNone
+		return nil
 	}
 	k++
 	if k < s.last && d.toks[k].fold == "the" {
 		k++
 	}
-	for _, a := range actors {
-		if a.first == k {
+	for i := range actors {
+		if actors[i].first == k {
+			return &actors[i]
+		}
+	}
+	return nil
+}
+
+// advanceVerbs say a force drew near: "as fighters from Daraa closed in".
+var advanceVerbs = set("closed,closing,advanced,advancing,approached,approaching,neared,nearing,moved,moving,pushed,pushing,swept,sweeping,arrived,arriving,entered,entering,stormed,marched,poured,converged,encircled,surrounded")
+
+// advancingParty is the side a clause after a loss says was coming on:
+// "Government forces withdrew from Kiswah as fighters from Daraa closed
+// in" is the southern factions'. Not the loser, nor a side merely
+// shelling ("as Israeli forces shelled the area").
+func (d *doc) advancingParty(s *sentence, vEnd int, loser party, actors []actor) party {
+	for k := range actors {
+		a := &actors[k]
+		if a.first < vEnd || a.loser || a.party == partyNone || a.party == partyGeneric || a.party == loser {
+			continue
+		}
+		if a.first > s.first {
+			switch d.toks[a.first-1].fold {
+			case "as", "while", "when", "after", "the":
+			default:
+				continue
+			}
+			if d.toks[a.first-1].fold == "the" && (a.first-1 == s.first || d.toks[a.first-2].fold != "as" && d.toks[a.first-2].fold != "while" && d.toks[a.first-2].fold != "when" && d.toks[a.first-2].fold != "after") {
+				continue
+			}
+		}
+		j := a.last
+		for j < s.last && j < a.last+2 && auxiliaries[d.toks[j].fold] {
+			j++
+		}
+		if j < s.last && advanceVerbs[d.toks[j].fold] && !d.toks[j].breaksPhrase() {
 			return a.party
 		}
 	}
@@ -917,7 +1157,17 @@ func (d *doc) negatedBefore(s *sentence, v int) bool {
 // the verb: "denied that rebels had entered Homs", "There is no truth to
 // news claiming ... withdrawn".
 func (d *doc) deniedBefore(s *sentence, v int) bool {
-	for k := max(s.first, v-reach); k < v; k++ {
+	from := max(s.first, v-reach)
+	// "denied withdrawing from Homs and said it held the city": a speech
+	// verb after the denial starts a statement of its own.
+	for k := v - 1; k > from; k-- {
+		if f := d.toks[k].fold; (f == "said" || f == "saying" || f == "adding" || f == "added" || f == "insisting" || f == "insisted") &&
+			(clauseWords[d.fold(k-1, s.last)] || d.toks[k].gapHas(",")) {
+			from = k
+			break
+		}
+	}
+	for k := from; k < v; k++ {
 		f := d.toks[k].fold
 		if denialCues[f] {
 			return true
@@ -1013,6 +1263,15 @@ func (d *doc) objectPlaces(s *sentence, vEnd int, vb verb, ms []int) ([]*match, 
 	limit := vEnd + 12
 	if vb.direct {
 		limit = vEnd + 4
+		// "had taken the desert city of Palmyra": an appositive head.
+		if d.fold(vEnd, s.last) == "the" {
+			for k := vEnd + 1; k < s.last && k <= vEnd+4 && !d.toks[k].breaksPhrase(); k++ {
+				if appositiveHeads[d.toks[k].fold] && d.fold(k+1, s.last) == "of" {
+					limit = k + 6
+					break
+				}
+			}
+		}
 	}
 	if m := d.featureObject(s, vEnd, ms); m != nil {
 		return []*match{m}, nil
@@ -1065,6 +1324,10 @@ func (d *doc) objectPlaces(s *sentence, vEnd int, vb verb, ms []int) ([]*match, 
 	}
 	return nil, nil
 }
+
+// appositiveHeads name a place's kind before "of" and its name: "the
+// desert city of Palmyra", "the border town of Abu Kamal".
+var appositiveHeads = set("city,town,towns,village,villages,district,port,base,airport,crossing,province,region,area,hub,stronghold,bastion,enclave")
 
 // postNouns name a post a force takes on a feature: "took a post on the
 // summit of Mount Hermon".

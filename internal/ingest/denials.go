@@ -33,7 +33,9 @@ func (d *doc) presenceDenials(s *sentence, actors []actor, ms []int) []anchoredC
 		default:
 			continue
 		}
-		if f := d.toks[j].fold; f == "still" || f == "already" {
+		now := false
+		if f := d.toks[j].fold; f == "still" || f == "already" || f == "now" {
+			now = f != "still"
 			j++
 		}
 		if j+1 >= s.last || d.toks[j].breaksPhrase() {
@@ -49,13 +51,26 @@ func (d *doc) presenceDenials(s *sentence, actors []actor, ms []int) []anchoredC
 		if m == nil && d.toks[j].fold == "the" {
 			m = d.matchAt(ms, j+1)
 		}
-		if m == nil || !eligible(m) || m.place.Country != "SY" || !d.deniedBefore(s, a.first) {
+		if m == nil || !eligible(m) || m.place.Country != "SY" {
 			continue
+		}
+		status := geo.Denied
+		if !d.deniedBefore(s, a.first) {
+			// A presence stated is an entry claimed when it says inside or
+			// now ("rebels say they are now inside Hama"), by a side that
+			// came there: the army being in its own city is no news, nor
+			// are "families" that "said they were now in Idlib".
+			inside := d.toks[j-1].fold == "inside" || d.toks[j-1].fold == "within"
+			if !inside && !now || a.party == partyGovernment || a.party == partyRussia || a.loser ||
+				a.resolved && d.toks[a.first].fold == "they" && !d.partyBefore(actors, k) && d.speechBefore(s, a.first) {
+				continue
+			}
+			status = geo.Claimed
 		}
 		pl := m.place
 		out = append(out, anchoredClaim{at: a.last, claim: &geo.Claim{
 			PlaceID: pl.ID, Name: pl.Name, Lon: pl.Point.Lon(), Lat: pl.Point.Lat(),
-			Faction: factionOf(a.party, pl), Action: "entered", Actor: a.text, Status: geo.Denied,
+			Faction: factionOf(a.party, pl), Action: "entered", Actor: a.text, Status: status,
 			Attribution: d.attribution(s, a.first),
 			Quote:       d.text[s.bstart:s.bend], Start: s.start, End: s.end,
 		}})
@@ -130,4 +145,15 @@ func (d *doc) stillHeld(s *sentence, actors []actor, ms []int) []anchoredClaim {
 		}})
 	}
 	return out
+}
+
+// speechBefore reports whether a speech verb stands just before word k:
+// "families said they", where "they" are the speakers.
+func (d *doc) speechBefore(s *sentence, k int) bool {
+	for j := k - 1; j >= s.first && j >= k-2; j-- {
+		if speechVerbs[d.toks[j].fold] {
+			return true
+		}
+	}
+	return false
 }

@@ -27,7 +27,10 @@ const devFile = "testdata/dev/sentences.jsonl"
 
 // loadDevSet reads the development jsonl as loadEvalSet reads the
 // evaluation set (whose path is fixed), failing on malformed lines.
-func loadDevSet(t *testing.T) []evalSentence {
+func loadDevSet(t *testing.T) []evalSentence { return loadDevFile(t, devFile) }
+
+// loadDevFile reads a development jsonl at path.
+func loadDevFile(t *testing.T, devFile string) []evalSentence {
 	t.Helper()
 	raw, err := os.ReadFile(devFile)
 	if err != nil {
@@ -150,19 +153,23 @@ func scoreDev(p *Parser, gz *geocode.Gazetteer, docs []*evalDoc) devScore {
 	return sc
 }
 
-func TestDevelopment(t *testing.T) {
+func TestDevelopment(t *testing.T) { runDevSet(t, "development", devFile) }
+
+// runDevSet scores the parser on a development set and fails below
+// evalMinScore.
+func runDevSet(t *testing.T, name, path string) {
 	gz, err := geocode.LoadGazetteer(data.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
-	set := loadDevSet(t)
+	set := loadDevFile(t, path)
 	checkEvalSet(t, gz, set) // fails on any annotation error
 	docs := evalDocs(gz, set)
 	sc := scoreDev(NewParser(gz), gz, docs)
 
 	mp, mr := evalRatio(sc.hitMentions, sc.predMentions), evalRatio(sc.hitMentions, sc.goldMentions)
 	cp, cr := evalRatio(sc.hitClaims, sc.predClaims), evalRatio(sc.hitClaims, sc.goldClaims)
-	t.Logf("development: %d sentences in %d dispatches", len(set), len(docs))
+	t.Logf("%s: %d sentences in %d dispatches", name, len(set), len(docs))
 	t.Logf("mentions: precision %.3f (%d/%d), recall %.3f (%d/%d)", mp, sc.hitMentions, sc.predMentions, mr, sc.hitMentions, sc.goldMentions)
 	t.Logf("claims:   precision %.3f (%d/%d), recall %.3f (%d/%d)", cp, sc.hitClaims, sc.predClaims, cr, sc.hitClaims, sc.goldClaims)
 	for _, r := range sc.report {
@@ -173,7 +180,7 @@ func TestDevelopment(t *testing.T) {
 		v    float64
 	}{{"mention precision", mp}, {"mention recall", mr}, {"claim precision", cp}, {"claim recall", cr}} {
 		if f.v < evalMinScore {
-			t.Errorf("development %s %.3f is below %.2f", f.name, f.v, evalMinScore)
+			t.Errorf("%s %s %.3f is below %.2f", name, f.name, f.v, evalMinScore)
 		}
 	}
 }

@@ -37,8 +37,10 @@
 // "entered", "took control of", "broke into", "liberated" ...) or of loss
 // ("withdrew from", "abandoned", "evacuated", "lost control of", "ceded",
 // "handed over", "left" with a force as subject), a place's passing
-// ("fell", "passed to", "came under the control of") or a denied presence
-// ("denied that insurgents were inside Homs"), the place it applies to (its object; for a passive
+// ("fell", "passed to", "came under the control of", "restored security
+// and stability to") or a presence, stated or denied ("rebels say they
+// are now inside Hama", "denied that insurgents were inside Homs"), the
+// place it applies to (its object; for a passive
 // verb, its subject), the actor before it, the time phrase nearest it and
 // the source the sentence cites. Faction is the side that holds the place
 // if the claim is true: the actor's for a capture; for a loss, the side

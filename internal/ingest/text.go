@@ -319,7 +319,11 @@ func makeSentence(text string, toks []token, first, last int, para bool) sentenc
 	s := sentence{first: first, last: last, paraStart: para}
 	// Leading quotes or brackets belong to the sentence.
 	lead := toks[first].gap
-	lead = lead[strings.LastIndexAny(lead, " \t\n\r\u00a0")+1:]
+	if k := strings.LastIndexAny(lead, " \t\n\r\u00a0"); k >= 0 {
+		// Past the whole space: a no-break space is two bytes.
+		_, size := utf8.DecodeRuneInString(lead[k:])
+		lead = lead[k+size:]
+	}
 	s.bstart = toks[first].bstart - len(lead)
 	s.start = toks[first].start - utf8.RuneCountInString(lead)
 	// Trailing punctuation up to the next space belongs too.
