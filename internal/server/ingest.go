@@ -91,7 +91,7 @@ func (s *Server) geoparse(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.ingester.Geoparse(string(body), published)
+	res, err := s.App.Geoparse(string(body), published)
 	if err != nil {
 		return err
 	}
@@ -183,7 +183,7 @@ func (s *Server) postArticle(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in, err := s.ingester.Ingest(r.Context(), art)
+	in, err := s.App.Ingest(r.Context(), art)
 	if err != nil {
 		return err
 	}
@@ -211,7 +211,7 @@ func (s *Server) getArticle(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in, err := s.ingester.Article(r.Context(), id)
+	in, err := s.App.Article(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -254,7 +254,7 @@ func (s *Server) listClaims(w http.ResponseWriter, r *http.Request) error {
 	if f.Limit < 1 || f.Limit > MaxClaimsPage {
 		return geo.Errorf(geo.EINVALID, "limit must be between 1 and %d, got %d", MaxClaimsPage, f.Limit)
 	}
-	claims, err := s.ingester.Claims(r.Context(), f)
+	claims, err := s.App.Claims(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -328,7 +328,7 @@ func (s *Server) acceptClaim(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	claim, snap, err := s.ingester.Accept(r.Context(), id, fix)
+	claim, snap, err := s.App.Accept(r.Context(), id, fix)
 	if err != nil {
 		if claim == nil {
 			return err
@@ -369,7 +369,7 @@ func (s *Server) rejectClaim(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	claim, err := s.ingester.Reject(r.Context(), id, req.Reason)
+	claim, err := s.App.Reject(r.Context(), id, req.Reason)
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,6 @@ type Server struct {
 	Attribution string
 	Logger      *slog.Logger
 
-	ingester    Ingester
 	token       string        // bearer token for writes; "" makes the service read-only
 	streams     atomic.Int64  // open event streams
 	closing     chan struct{} // closed by Close: event streams end
@@ -77,7 +76,7 @@ func New(a App, assets fs.FS, attribution string, logger *slog.Logger, opts ...O
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{App: a, Geocoder: a.Geocoder(), Assets: assets, Attribution: attribution, Logger: logger,
-		ingester: a, cache: newResponseCache(ResponseCacheBytes), closing: make(chan struct{})}
+		cache: newResponseCache(ResponseCacheBytes), closing: make(chan struct{})}
 	for _, o := range opts {
 		o(s)
 	}
