@@ -1,80 +1,16 @@
 package ingest
 
-import (
-	"bufio"
-	"bytes"
-	"encoding/json"
-	"os"
-	"testing"
-
-	"frontline/data"
-	"frontline/internal/geocode"
-)
+import "testing"
 
 // The second held-out set: wire-style sentences written blind, without
 // seeing the parser, the evaluation set or the first held-out set, in the
 // same format and under the same annotation rules
 // (testdata/heldout2/README.md). It measures how well the parser
 // generalises and must not be used to tune it.
-const heldOut2File = "testdata/heldout2/sentences.jsonl"
+const heldOut2Dir = "testdata/heldout2"
 
 // heldOut2MinScore is a regression guard only: the figures themselves are
 // what we report.
 const heldOut2MinScore = 0.5
 
-// loadHeldOut2Set reads the second held-out jsonl as loadEvalSet reads the
-// evaluation set (whose path is fixed), failing on malformed lines.
-func loadHeldOut2Set(t *testing.T) []evalSentence {
-	t.Helper()
-	raw, err := os.ReadFile(heldOut2File)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []evalSentence
-	sc := bufio.NewScanner(bytes.NewReader(raw))
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	for line := 1; sc.Scan(); line++ {
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
-			continue
-		}
-		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
-		dec.DisallowUnknownFields()
-		var s evalSentence
-		if err := dec.Decode(&s); err != nil {
-			t.Fatalf("%s:%d: %v", heldOut2File, line, err)
-		}
-		out = append(out, s)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func TestHeldOut2(t *testing.T) {
-	gz, err := geocode.LoadGazetteer(data.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := loadHeldOut2Set(t)
-	checkEvalSet(t, gz, set) // fails on any annotation error
-	docs := evalDocs(gz, set)
-	sc := scoreHeldOut(gz, docs) // the evaluation's matching rules
-
-	mp, mr := evalRatio(sc.hitMentions, sc.predMentions), evalRatio(sc.hitMentions, sc.goldMentions)
-	cp, cr := evalRatio(sc.hitClaims, sc.predClaims), evalRatio(sc.hitClaims, sc.goldClaims)
-	t.Logf("held-out 2: %d sentences in %d dispatches", len(set), len(docs))
-	t.Logf("mentions: precision %.3f (%d/%d), recall %.3f (%d/%d)", mp, sc.hitMentions, sc.predMentions, mr, sc.hitMentions, sc.goldMentions)
-	t.Logf("claims:   precision %.3f (%d/%d), recall %.3f (%d/%d)", cp, sc.hitClaims, sc.predClaims, cr, sc.hitClaims, sc.goldClaims)
-	for _, r := range sc.report {
-		t.Log(r)
-	}
-	for _, f := range []struct {
-		name string
-		v    float64
-	}{{"mention precision", mp}, {"mention recall", mr}, {"claim precision", cp}, {"claim recall", cr}} {
-		if f.v < heldOut2MinScore {
-			t.Errorf("held-out 2 %s %.3f is below %.2f", f.name, f.v, heldOut2MinScore)
-		}
-	}
-}
+func TestHeldOut2(t *testing.T) { runSet(t, "held-out 2", heldOut2Dir, heldOut2MinScore) }
