@@ -299,28 +299,37 @@ type DecisionJSON struct {
 	Version string `json:"version,omitempty"`
 }
 
-// acceptClaim answers POST /api/claims/{id}/accept.
-func (s *Server) acceptClaim(w http.ResponseWriter, r *http.Request) error {
+// decision reads a review decision's claim id and its optional JSON body
+// into v; an empty body leaves v as it is.
+func decision(w http.ResponseWriter, r *http.Request, v any) (id int64, given bool, err error) {
 	if err := checkParams(r); err != nil {
-		return err
+		return 0, false, err
 	}
-	id, err := idParam(r, "claim")
-	if err != nil {
-		return err
+	if id, err = idParam(r, "claim"); err != nil {
+		return 0, false, err
 	}
 	if err := mediaType(r, "application/json"); err != nil {
-		return err
+		return 0, false, err
 	}
 	body, err := readBody(w, r, 64<<10)
+	if err != nil {
+		return 0, false, err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return id, false, nil
+	}
+	return id, true, decodeStrict(body, v)
+}
+
+// acceptClaim answers POST /api/claims/{id}/accept.
+func (s *Server) acceptClaim(w http.ResponseWriter, r *http.Request) error {
+	var req CorrectionRequest
+	id, given, err := decision(w, r, &req)
 	if err != nil {
 		return err
 	}
 	var fix geo.Correction
-	if len(bytes.TrimSpace(body)) > 0 {
-		var req CorrectionRequest
-		if err := decodeStrict(body, &req); err != nil {
-			return err
-		}
+	if given {
 		fix = geo.Correction{Faction: req.Faction, PlaceID: req.PlaceID, Precision: geo.Precision(req.Precision), Status: geo.Status(req.Status)}
 		if req.At != "" {
 			if fix.At, err = ParseInstant(req.At, "at", time.Time{}); err != nil {
@@ -347,27 +356,12 @@ func (s *Server) acceptClaim(w http.ResponseWriter, r *http.Request) error {
 // rejectClaim answers POST /api/claims/{id}/reject, with an optional
 // body {"reason": "..."}.
 func (s *Server) rejectClaim(w http.ResponseWriter, r *http.Request) error {
-	if err := checkParams(r); err != nil {
-		return err
-	}
-	id, err := idParam(r, "claim")
-	if err != nil {
-		return err
-	}
-	if err := mediaType(r, "application/json"); err != nil {
-		return err
-	}
-	body, err := readBody(w, r, 64<<10)
-	if err != nil {
-		return err
-	}
 	var req struct {
 		Reason string `json:"reason"`
 	}
-	if len(bytes.TrimSpace(body)) > 0 {
-		if err := decodeStrict(body, &req); err != nil {
-			return err
-		}
+	id, _, err := decision(w, r, &req)
+	if err != nil {
+		return err
 	}
 	claim, err := s.App.Reject(r.Context(), id, req.Reason)
 	if err != nil {
