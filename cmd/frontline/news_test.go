@@ -524,3 +524,43 @@ func TestNewsCommands(t *testing.T) {
 		t.Errorf("controller after the CLI accept: %d %s", code, out.String())
 	}
 }
+
+// An idle stream sends heartbeat comments, so proxies keep it open.
+func TestEventStreamHeartbeat(t *testing.T) {
+	defer func(d time.Duration) { server.HeartbeatInterval = d }(server.HeartbeatInterval)
+	server.HeartbeatInterval = 50 * time.Millisecond
+	m := MustRunWith(t, Config{DB: filepath.Join(t.TempDir(), "f.db")}, nil)
+	req, _ := http.NewRequest("GET", "http://"+m.Addr()+"/api/events/stream", nil)
+	req.Header.Set("Last-Event-ID", m.App.Current().Version)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(res.Body)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	beats := 0
+	deadline := time.After(5 * time.Second)
+	for beats < 2 {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatal("the stream ended")
+			}
+			if strings.HasPrefix(l, "event:") {
+				t.Fatalf("a caught-up idle stream sent an event: %s", l)
+			}
+			if l == ": heartbeat" {
+				beats++
+			}
+		case <-deadline:
+			t.Fatalf("%d heartbeats in 5 s at a 50 ms interval", beats)
+		}
+	}
+}

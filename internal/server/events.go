@@ -47,6 +47,7 @@ func (s *Server) eventStream(w http.ResponseWriter, r *http.Request) error {
 		return geo.Errorf(geo.EUNAVAILABLE, "too many open event streams; try again later")
 	}
 	defer s.streams.Add(-1)
+	beat := HeartbeatInterval
 	rc := http.NewResponseController(w)
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream; charset=utf-8")
@@ -59,7 +60,7 @@ func (s *Server) eventStream(w http.ResponseWriter, r *http.Request) error {
 	// A stream outlives any write timeout the server has: each write
 	// gets its own deadline.
 	write := func(format string, args ...any) bool {
-		rc.SetWriteDeadline(time.Now().Add(HeartbeatInterval + 10*time.Second))
+		rc.SetWriteDeadline(time.Now().Add(beat + 10*time.Second))
 		if _, err := fmt.Fprintf(w, format, args...); err != nil {
 			return false
 		}
@@ -76,7 +77,7 @@ func (s *Server) eventStream(w http.ResponseWriter, r *http.Request) error {
 	if r.Header.Get("Last-Event-ID") != snap.Version && !send(snap) {
 		return nil
 	}
-	heartbeat := time.NewTicker(HeartbeatInterval)
+	heartbeat := time.NewTicker(beat)
 	defer heartbeat.Stop()
 	for {
 		select {
