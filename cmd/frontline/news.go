@@ -43,11 +43,8 @@ func runGeoparse(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if len(text) > app.MaxArticleBytes {
-		return usageErrorf("the text is larger than the %d bytes read", app.MaxArticleBytes)
-	}
-	if !utf8.Valid(text) {
-		return usageErrorf("the text is not valid UTF-8")
+	if err := app.CheckText(string(text)); err != nil {
+		return usageErrorf("%s", geo.ErrorMessage(err))
 	}
 	gz, err := geocode.LoadGazetteer(data.FS)
 	if err != nil {
@@ -98,7 +95,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(in)
+		return enc.Encode(server.ArticleOf(in, false))
 	}
 	fmt.Fprintf(stdout, "article %d: %d places named, %d claims proposed (focus %s)\n", in.Article.ID,
 		len(in.Mentions), len(in.Claims), focusName(in.Focus))

@@ -484,7 +484,15 @@ func TestNewsCommands(t *testing.T) {
 		t.Errorf("ingest printed %s", out.String())
 	}
 	out.Reset()
-	if code := run(context.Background(), []string{"claims", "--db", db, "--status", "pending", "--json"}, &out, &errb); code != 0 {
+	if code := run(context.Background(), []string{"ingest", "--json", "--db", db, "--published", "2024-12-08T12:00:00Z", file}, &out, &errb); code != 0 {
+		t.Fatalf("ingest --json: %d %s", code, errb.String())
+	}
+	var printed articleAnswer
+	if err := json.Unmarshal(out.Bytes(), &printed); err != nil || printed.ID != 2 || len(printed.Claims) == 0 || printed.Focus.Country != "SY" {
+		t.Errorf("ingest --json does not print the API's article: %v %.200s", err, out.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"claims", "--db", db, "--status", "pending", "--article", "1", "--json"}, &out, &errb); code != 0 {
 		t.Fatalf("claims: %d %s", code, errb.String())
 	}
 	var listed server.ClaimsJSON

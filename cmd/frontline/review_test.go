@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -106,17 +105,6 @@ type apiClaim struct {
 	DecidedAt string  `json:"decided_at"`
 }
 
-func getJSONInto(t *testing.T, url string, out any) int {
-	t.Helper()
-	code, body := httpGet(t, url)
-	if code == 200 {
-		if err := json.Unmarshal(body, out); err != nil {
-			t.Fatalf("%s: %v", url, err)
-		}
-	}
-	return code
-}
-
 // A reviewer reads the seed article on /review, in a second tab, and
 // accepts its claim on Homs; the map open in the first tab hears of the
 // new snapshot on its event stream and shows it without a reload, at the
@@ -189,7 +177,7 @@ func TestReviewAcceptShowsOnTheMap(t *testing.T) {
 		Mentions  []geo.Mention
 		Claims    []apiClaim
 	}
-	if code := getJSONInto(t, fmt.Sprintf("%s/api/articles/%d", base, id), &art); code != 200 {
+	if code, _, _ := getJSON(t, fmt.Sprintf("%s/api/articles/%d", base, id), &art); code != 200 {
 		t.Fatalf("GET /api/articles/%d: %d", id, code)
 	}
 	if !art.Published.Equal(time.Date(2024, 12, 8, 12, 0, 0, 0, time.UTC)) || art.Outlet != "Gulf News (AFP)" || art.Text != strings.TrimSpace(text) {
@@ -317,8 +305,8 @@ func TestReviewAcceptShowsOnTheMap(t *testing.T) {
 
 	// The service has it accepted, with its change; no longer pending.
 	var acceptedPage, pendingPage struct{ Claims []apiClaim }
-	getJSONInto(t, base+"/api/claims?status=accepted", &acceptedPage)
-	getJSONInto(t, base+"/api/claims?status=pending", &pendingPage)
+	getJSON(t, base+"/api/claims?status=accepted", &acceptedPage)
+	getJSON(t, base+"/api/claims?status=pending", &pendingPage)
 	if len(acceptedPage.Claims) != 1 || acceptedPage.Claims[0].ID != claim.ID || acceptedPage.Claims[0].Change != change {
 		t.Errorf("accepted claims: %+v", acceptedPage.Claims)
 	}
@@ -343,7 +331,7 @@ func TestReviewAcceptShowsOnTheMap(t *testing.T) {
 			chromedp.Click(chromedp.CSS(oc+" button.reject")),
 			waitFor(fmt.Sprintf(`document.querySelector(%q).dataset.review !== 'pending' || document.querySelector(%q).classList.contains('error')`, oc, oc+" .result")))
 		var rejected struct{ Claims []apiClaim }
-		getJSONInto(t, base+"/api/claims?status=rejected", &rejected)
+		getJSON(t, base+"/api/claims?status=rejected", &rejected)
 		if got := rev.text(t, oc+" .result"); len(rejected.Claims) != 1 || rejected.Claims[0].Reason != "the sentence reports a denial, not a change" ||
 			!strings.Contains(got, "Rejected") || !strings.Contains(got, "a denial, not a change") {
 			t.Errorf("rejecting claim %d: page says %q, service %+v", other.ID, got, rejected.Claims)
@@ -407,7 +395,7 @@ func timelineChange(t *testing.T, base, id string) *timelineChangeJSON {
 	var tl struct {
 		Keyframes []struct{ Changes []timelineChangeJSON }
 	}
-	getJSONInto(t, base+"/api/timeline", &tl)
+	getJSON(t, base+"/api/timeline", &tl)
 	for _, kf := range tl.Keyframes {
 		for _, c := range kf.Changes {
 			if c.ID == id {
@@ -454,7 +442,7 @@ func TestReviewWrongToken(t *testing.T) {
 	}
 	b.screenshot(t, "review-wrong-token.png")
 	var claims struct{ Claims []apiClaim }
-	getJSONInto(t, base+"/api/claims", &claims)
+	getJSON(t, base+"/api/claims", &claims)
 	if len(claims.Claims) != 0 {
 		t.Errorf("claims stored with a wrong token: %+v", claims.Claims)
 	}

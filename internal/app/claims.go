@@ -29,13 +29,15 @@ func (a *App) Parser() *ingest.Parser { return a.parser }
 // Returns EINVALID for text that is not UTF-8, ETOOLARGE beyond
 // [MaxArticleBytes].
 func (a *App) Geoparse(text string, published time.Time) (ingest.Result, error) {
-	if err := checkText(text); err != nil {
+	if err := CheckText(text); err != nil {
 		return ingest.Result{}, err
 	}
 	return a.parser.Parse(text, published), nil
 }
 
-func checkText(text string) error {
+// CheckText refuses a text no reader takes: larger than
+// [MaxArticleBytes] (ETOOLARGE) or not UTF-8 (EINVALID).
+func CheckText(text string) error {
 	if len(text) > MaxArticleBytes {
 		return geo.Errorf(geo.ETOOLARGE, "the text is %d bytes; at most %d are read", len(text), MaxArticleBytes)
 	}
@@ -71,7 +73,7 @@ func (a *App) Ingest(ctx context.Context, art *geo.Article) (*Ingested, error) {
 	case utf8.RuneCountInString(art.Outlet) > 200:
 		return nil, geo.Errorf(geo.EINVALID, "the outlet's name is longer than 200 characters")
 	}
-	if err := checkText(art.Text); err != nil {
+	if err := CheckText(art.Text); err != nil {
 		return nil, err
 	}
 	art.Published = art.Published.UTC()

@@ -120,7 +120,8 @@ type ArticleJSON struct {
 	Claims    []*geo.Claim  `json:"claims"`
 }
 
-func articleJSON(in *app.Ingested, withText bool) ArticleJSON {
+// ArticleOf is the answer of the article routes; withText adds the text.
+func ArticleOf(in *app.Ingested, withText bool) ArticleJSON {
 	a := ArticleJSON{ID: in.Article.ID, URL: in.Article.URL, Outlet: in.Article.Outlet, Published: in.Article.Published,
 		Ingested: in.Article.Ingested, Focus: in.Focus, Mentions: in.Mentions, Claims: in.Claims}
 	if withText {
@@ -190,7 +191,7 @@ func (s *Server) postArticle(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Location", fmt.Sprintf("/api/articles/%d", in.Article.ID))
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
-	return json.NewEncoder(w).Encode(articleJSON(in, false))
+	return json.NewEncoder(w).Encode(ArticleOf(in, false))
 }
 
 func idParam(r *http.Request, name string) (int64, error) {
@@ -216,7 +217,7 @@ func (s *Server) getArticle(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-cache")
-	return writeJSON(w, "application/json", articleJSON(in, true))
+	return writeJSON(w, "application/json", ArticleOf(in, true))
 }
 
 // ClaimsJSON is a page of claims.

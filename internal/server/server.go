@@ -183,21 +183,20 @@ func (s *Server) routes() chi.Router {
 	r.Get("/tiles/{z}/{x}/{y}.mvt", s.handle(s.vectorTile))
 	r.Get("/tiles/{z}/{x}/{y}.png", s.handle(s.rasterTile))
 	if s.Assets != nil {
-		if _, err := fs.Stat(s.Assets, "favicon.svg"); err == nil {
-			// Browsers and feed readers ask for /favicon.ico unprompted.
-			r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
-				http.ServeFileFS(w, r, s.Assets, "favicon.svg")
-			})
-		}
-		if _, err := fs.Stat(s.Assets, "review.html"); err == nil {
-			r.Get("/review", func(w http.ResponseWriter, r *http.Request) {
-				http.ServeFileFS(w, r, s.Assets, "review.html")
-			})
-		}
+		// Browsers and feed readers ask for /favicon.ico unprompted.
+		s.asset(r, "/favicon.ico", "favicon.svg")
+		s.asset(r, "/review", "review.html")
 		r.With(middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/javascript")).
 			Handle("/*", http.FileServerFS(s.Assets))
 	}
 	return r
+}
+
+// asset serves the page's file at path, when the page has it.
+func (s *Server) asset(r chi.Router, path, file string) {
+	if _, err := fs.Stat(s.Assets, file); err == nil {
+		r.Get(path, func(w http.ResponseWriter, r *http.Request) { http.ServeFileFS(w, r, s.Assets, file) })
+	}
 }
 
 // basemap answers GET /api/basemap: the page's offline basemap.
