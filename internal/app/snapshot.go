@@ -185,14 +185,15 @@ func (a *App) territory(ctx context.Context, cur *Snapshot, changes []*geo.Chang
 		slog.Int("cells", len(m.Grid.Cells)), slog.Bool("cover_reused", prev != nil && m.Grid.SameCover(prev)),
 		slog.Duration("took", time.Since(start)))
 	persist := func() {
-		// A store that cannot keep it costs the next start a rebuild, no more.
+		// A store that cannot keep it costs the next start a rebuild, no
+		// more; a request that ends meanwhile does not stop the write.
 		blob, err := m.Grid.Encode()
 		if err == nil {
 			kfs := make([]geo.Keyframe, len(m.Keyframes))
 			for i, kf := range m.Keyframes {
 				kfs[i] = geo.Keyframe{ID: kf.ID, At: kf.At}
 			}
-			err = a.store.SaveTerritory(ctx, &store.Territory{Digest: digest, Grid: blob, Keyframes: kfs, Territories: terr})
+			err = a.store.SaveTerritory(context.WithoutCancel(ctx), &store.Territory{Digest: digest, Grid: blob, Keyframes: kfs, Territories: terr})
 		}
 		if err != nil {
 			a.logger.Warn("derived territory not stored", slog.Any("err", err))
