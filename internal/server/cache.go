@@ -178,3 +178,13 @@ func acceptsGzip(r *http.Request) bool {
 	}
 	return false
 }
+
+// serveDoc answers with doc encoded as JSON, made from snapshot version:
+// with an ETag and 304, as [serveBytes] answers.
+func serveDoc(w http.ResponseWriter, r *http.Request, contentType, version string, doc any) error {
+	resp, err := encodeResponse(version, doc)
+	if err != nil {
+		return err
+	}
+	return serveBytes(w, r, contentType, resp)
+}
