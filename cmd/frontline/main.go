@@ -3,7 +3,7 @@
 //
 // Usage:
 //
-//	frontline serve [--addr 127.0.0.1:8080] [--db frontline.db]
+//	frontline serve [--addr 127.0.0.1:8080] [--db frontline.db] [--base-url URL] [--trust-proxy]
 //	frontline geocode [--limit N] NAME...
 //	frontline reverse --lon LON --lat LAT
 //	frontline import [--db frontline.db] FILE.geojsonl

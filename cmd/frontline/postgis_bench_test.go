@@ -370,10 +370,10 @@ func BenchmarkItems(b *testing.B) {
 		b.ReportAllocs()
 		n, size := 0, 0
 		for b.Loop() {
-			// The OGC response cache keys by the raw query, so each request
-			// names a different instant, a few milliseconds apart but
-			// inside the same keyframe's interval: the same features,
-			// always computed afresh.
+			// Each request names a different instant, a few milliseconds
+			// apart inside one keyframe's interval; the service reduces it
+			// to the keyframe, so this measures a page encoded once per
+			// snapshot and served as bytes, as a tile is.
 			off := time.Duration(itemsSeq.Add(1)) * time.Millisecond % s.interval
 			u := base + url.QueryEscape(s.at.Add(off).Format(time.RFC3339Nano))
 			res, body := fetch(b, u, nil)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +33,14 @@ type Config struct {
 	// Token is the bearer token writes need (FRONTLINE_TOKEN); without
 	// one the service is read-only. It is never logged.
 	Token string
+	// BaseURL is what every link starts with when the service is
+	// published elsewhere than it listens, e.g. behind a proxy at
+	// https://maps.example.org/frontline; "" builds links from each
+	// request. It wins over TrustProxy.
+	BaseURL string
+	// TrustProxy makes links follow the Forwarded or X-Forwarded-Proto
+	// and X-Forwarded-Host headers of the proxy in front.
+	TrustProxy bool
 }
 
 // Main is a running service. Tests start it on 127.0.0.1:0 with a
@@ -83,7 +92,15 @@ func (m *Main) Run(ctx context.Context) error {
 	m.wg.Add(1)
 	go func() { defer m.wg.Done(); m.App.Watch(watchCtx) }()
 
-	m.Server = server.New(m.App, web.FS, data.Attribution, m.Logger, server.WithToken(m.Config.Token))
+	opts := []server.Option{server.WithToken(m.Config.Token), server.WithTrustProxy(m.Config.TrustProxy)}
+	if m.Config.BaseURL != "" {
+		base, err := server.ParseBaseURL(m.Config.BaseURL)
+		if err != nil {
+			return usageErrorf("--base-url: %v", err)
+		}
+		opts = append(opts, server.WithBaseURL(base))
+	}
+	m.Server = server.New(m.App, web.FS, data.Attribution, m.Logger, opts...)
 	m.ln, err = net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return err
@@ -152,8 +169,26 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	dbFlag(fs, &cfg.DB)
 	level := fs.String("log-level", envOr("FRONTLINE_LOG_LEVEL", "info"), "debug, info, warn or error (env FRONTLINE_LOG_LEVEL)")
 	fs.DurationVar(&cfg.Poll, "poll", sqlite.DefaultPollInterval, "how often to look for imports by other processes")
+	fs.StringVar(&cfg.BaseURL, "base-url", envOr("FRONTLINE_BASE_URL", ""),
+		"the public URL every link starts with, path prefix included, when a proxy publishes the service\n"+
+			"elsewhere than it listens, e.g. https://maps.example.org/frontline (env FRONTLINE_BASE_URL)")
+	trustProxy := false
+	if v := os.Getenv("FRONTLINE_TRUST_PROXY"); v != "" {
+		var err error
+		if trustProxy, err = strconv.ParseBool(v); err != nil {
+			return usageErrorf("FRONTLINE_TRUST_PROXY=%s: want true or false", v)
+		}
+	}
+	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", trustProxy,
+		"build links from the proxy's Forwarded (proto=, host=) or X-Forwarded-Proto and X-Forwarded-Host\n"+
+			"headers; only behind a proxy that sets or replaces them, or any client picks its links (env FRONTLINE_TRUST_PROXY)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if cfg.BaseURL != "" {
+		if _, err := server.ParseBaseURL(cfg.BaseURL); err != nil {
+			return usageErrorf("--base-url: %v", err)
+		}
 	}
 	if fs.NArg() > 0 {
 		return usageErrorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))

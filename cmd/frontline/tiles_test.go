@@ -255,8 +255,16 @@ func TestRasterTiles(t *testing.T) {
 	if c := px(36.63, 35.93); !(c.G > c.R && c.A > 100) {
 		t.Errorf("Idlib drawn %v, want HTS green", c)
 	}
-	if res, _ := fetch(t, base+"/tiles/6/0/0.png", nil); res.StatusCode != 204 {
-		t.Errorf("empty png tile: %d", res.StatusCode)
+	// An empty raster tile is a transparent PNG: Leaflet reports a 204 as a tileerror.
+	res, body = fetch(t, base+"/tiles/6/0/0.png", nil)
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/png" || res.Header.Get("ETag") == "" {
+		t.Errorf("empty png tile: %d %s %q", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("ETag"))
+	} else if empty, err := png.Decode(bytes.NewReader(body)); err != nil {
+		t.Errorf("empty png tile: %v", err)
+	} else if b := empty.Bounds(); b.Dx() != 256 || b.Dy() != 256 {
+		t.Errorf("empty png tile is %v, want 256x256", b)
+	} else if _, _, _, a := empty.At(128, 128).RGBA(); a != 0 {
+		t.Errorf("empty png tile is not transparent: alpha %d", a)
 	}
 	_, tj := fetch(t, base+"/tiles.json?format=png", nil)
 	if !strings.Contains(string(tj), `/tiles/{z}/{x}/{y}.png`) || strings.Contains(string(tj), "vector_layers") {

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,9 +22,15 @@ type response struct {
 	body         []byte
 	etag         string
 	compressible bool
+	// Header values made once, so that a cached answer costs no
+	// allocation for them; never modified once made.
+	etagHeader, lengthHeader []string
 
 	gzOnce sync.Once
 	gz     []byte
+	// The gzipped form is another representation: it has a strong
+	// validator of its own (RFC 9110 §8.8.3), the identity tag with -gz.
+	gzETagHeader, gzLengthHeader []string
 }
 
 // newResponse wraps body made from snapshot version; the validator names
@@ -32,7 +39,11 @@ func newResponse(version string, body []byte, compressible bool) *response {
 	t := &response{body: body, compressible: compressible && body != nil}
 	if body != nil {
 		sum := sha256.Sum256(body)
-		t.etag = `"` + version + "-" + hex.EncodeToString(sum[:9]) + `"`
+		tag := version + "-" + hex.EncodeToString(sum[:9])
+		t.etag = `"` + tag + `"`
+		t.etagHeader = []string{t.etag}
+		t.lengthHeader = []string{strconv.Itoa(len(body))}
+		t.gzETagHeader = []string{`"` + tag + `-gz"`}
 	}
 	return t
 }
@@ -46,6 +57,7 @@ func (t *response) gzipped() []byte {
 		zw.Write(t.body)
 		zw.Close()
 		t.gz = buf.Bytes()
+		t.gzLengthHeader = []string{strconv.Itoa(len(t.gz))}
 	})
 	return t.gz
 }
@@ -133,30 +145,118 @@ func cacheFor(w http.ResponseWriter, r *http.Request, snap *app.Snapshot) {
 	}
 }
 
-// serveBytes answers with t, 304 when the client has it, gzipped when the
-// client accepts gzip.
+// Header values shared by every answer that has them.
+var (
+	varyAcceptEncoding = []string{"Accept-Encoding"}
+	gzipEncoding       = []string{"gzip"}
+)
+
+// serveBytes answers with t: gzipped when the client accepts gzip, 304
+// when the client has the representation selected, only the range asked
+// for when it asks for one. HEAD gets the same headers and no body.
 func serveBytes(w http.ResponseWriter, r *http.Request, contentType string, t *response) error {
 	h := w.Header()
-	h.Set("ETag", t.etag)
-	if t.compressible {
-		h.Add("Vary", "Accept-Encoding")
+	gz := t.compressible && acceptsGzip(r)
+	body, etag := t.body, t.etagHeader
+	if gz {
+		body, etag = t.gzipped(), t.gzETagHeader
 	}
-	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, t.etag) {
+	var tag string
+	if etag != nil {
+		tag = etag[0]
+		h["Etag"] = etag
+	}
+	if t.compressible {
+		if v := h["Vary"]; v == nil {
+			h["Vary"] = varyAcceptEncoding
+		} else if !slices.Contains(v, "Accept-Encoding") {
+			h["Vary"] = append(v, "Accept-Encoding")
+		}
+	}
+	// If-None-Match compares with the representation selected: the
+	// identity tag does not validate the gzipped body, nor the reverse.
+	if match := r.Header.Get("If-None-Match"); match != "" && tag != "" && etagMatches(match, tag) {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
 	h.Set("Content-Type", contentType)
-	body := t.body
-	if t.compressible && acceptsGzip(r) {
-		h.Set("Content-Encoding", "gzip")
-		body = t.gzipped()
+	if gz {
+		h["Content-Encoding"] = gzipEncoding
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	// Ranges are served without an Accept-Ranges header (the RFC makes
+	// it optional): a ninth header would make every tile's header map
+	// grow.
+	if spec := r.Header.Get("Range"); spec != "" {
+		switch first, last, ok := byteRange(r, spec, tag, len(body)); {
+		case !ok:
+			h.Del("Content-Encoding")
+			h.Set("Content-Range", "bytes */"+strconv.Itoa(len(body)))
+			writeProblem(w, r, http.StatusRequestedRangeNotSatisfiable,
+				"Range: "+spec+" is not one byte range within this answer's "+strconv.Itoa(len(body))+" bytes")
+			return nil
+		case last >= first:
+			h.Set("Content-Range", "bytes "+strconv.Itoa(first)+"-"+strconv.Itoa(last)+"/"+strconv.Itoa(len(body)))
+			h.Set("Content-Length", strconv.Itoa(last-first+1))
+			w.WriteHeader(http.StatusPartialContent)
+			if r.Method == http.MethodHead {
+				return nil
+			}
+			_, err := w.Write(body[first : last+1])
+			return err
+		}
+	}
+	if gz {
+		h["Content-Length"] = t.gzLengthHeader
+	} else {
+		h["Content-Length"] = t.lengthHeader
+	}
 	if r.Method == http.MethodHead {
 		return nil
 	}
 	_, err := w.Write(body)
 	return err
+}
+
+// byteRange reads a Range header asking for one byte range (RFC 9110
+// §14.1.2) of a body of size bytes. It returns the range to serve, last
+// below first to serve the whole body, and ok false when the range does
+// not parse or lies beyond the body (a 416). A range in another unit,
+// several ranges, or an If-Range that does not name the selected
+// representation strongly (a date never does: answers have no
+// Last-Modified) get the whole body, as the RFC allows.
+func byteRange(r *http.Request, spec, etag string, size int) (first, last int, ok bool) {
+	whole := func() (int, int, bool) { return 0, -1, true }
+	if ir := r.Header.Get("If-Range"); ir != "" && ir != etag {
+		return whole()
+	}
+	unit, set, found := strings.Cut(spec, "=")
+	if !found || !strings.EqualFold(strings.TrimSpace(unit), "bytes") || strings.Contains(set, ",") {
+		return whole()
+	}
+	from, to, found := strings.Cut(strings.TrimSpace(set), "-")
+	if !found {
+		return 0, 0, false
+	}
+	if from == "" { // the last n bytes
+		n, err := strconv.Atoi(to)
+		if err != nil || n <= 0 || size == 0 {
+			return 0, 0, false
+		}
+		return max(0, size-n), size - 1, true
+	}
+	first, err := strconv.Atoi(from)
+	if err != nil || first < 0 || first >= size {
+		return 0, 0, false
+	}
+	last = size - 1
+	if to != "" {
+		l, err := strconv.Atoi(to)
+		if err != nil || l < first {
+			return 0, 0, false
+		}
+		last = min(l, size-1)
+	}
+	return first, last, true
 }
 
 func etagMatches(header, etag string) bool {

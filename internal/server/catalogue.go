@@ -1,8 +1,10 @@
 package server
 
 import (
+	"encoding/json"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"frontline/geo"
@@ -13,28 +15,40 @@ import (
 )
 
 // collection is one collection of the OGC API: adding one to [catalogue]
-// is all it takes to serve it, list it and declare it in the OpenAPI
-// document.
+// is all it takes to serve it, list it (in JSON and HTML) and declare it
+// in the OpenAPI document.
 type collection struct {
 	id, title, description string
-	// features lists the collection's features in v meeting the query's
-	// time filter, in a stable order; the caller filters by bbox.
-	features func(s *Server, v *view, when timeFilter) []ogcFeature
+	// columns are the properties the HTML table shows, in its order.
+	columns []string
+	// features lists every feature of the collection in v, in a stable
+	// order; a view makes the list once.
+	features func(s *Server, v *view) []ogcFeature
+	// keyframed: the features are keyframe intervals, so a datetime
+	// selects whole keyframes and names them canonically.
+	keyframed bool
+	// atInstant: the features describe one instant (the controller then),
+	// so the query must name at most one.
+	atInstant bool
 }
 
 // catalogue lists the collections in the order the API shows them.
 var catalogue = []collection{
-	{"control", "Ground held by each faction",
-		"Multipolygons per faction per keyframe interval, valid from valid_from until valid_to (null: still), split by the status " +
+	{id: "control", title: "Ground held by each faction",
+		description: "Multipolygons per faction per keyframe interval, valid from valid_from until valid_to (null: still), split by the status " +
 			"of the deciding reports (confirmed, claimed) and the basis of the ground (place: within the reach of a report's place; " +
-			"area: inside an area polygon; kept: beyond every newer report's reach; none: its holder ceased to exist).",
-		controlFeatures},
-	{"events", "Control changes and claims",
-		"A point per recorded change: confirmed, claimed or denied, with its sources.",
-		eventFeatures},
-	{"places", "Syrian places and who held them",
-		"The settlements and points of interest the timeline follows, with their controller at the requested time (default: the end of the timeline).",
-		placeFeatures},
+			"area: inside an area polygon; kept: beyond every newer report's reach; none: its holder ceased to exist). " +
+			"Without datetime the collection holds every keyframe's ground.",
+		columns:  []string{"faction", "controller", "status", "basis", "valid_from", "valid_to", "keyframe", "area_km2"},
+		features: controlFeatures, keyframed: true},
+	{id: "events", title: "Control changes and claims",
+		description: "A point per recorded change: confirmed, claimed or denied, with its sources.",
+		columns:     []string{"at", "name", "controller", "status", "precision", "place", "area", "summary", "sources"},
+		features:    eventFeatures},
+	{id: "places", title: "Syrian places and who held them",
+		description: "The settlements and points of interest the timeline follows, with their controller at the requested time (default: the end of the timeline).",
+		columns:     []string{"name", "kind", "country", "admin1", "population", "controller", "faction", "at"},
+		features:    placeFeatures, atInstant: true},
 }
 
 func collectionIDs() []string {
@@ -55,45 +69,61 @@ func findCollection(id string) (*collection, error) {
 }
 
 // ogcFeature is a feature of a collection, encoded only when a page
-// holds it; a feature with a key is encoded once per snapshot and kept.
+// holds it.
 type ogcFeature struct {
 	id    string
 	bound orb.Bound
-	key   string // cache key of the encoding in the view; "" for none
-	build func() *geojson.Feature
+	// from, until is the validity, [from, until); a zero until is open,
+	// and both zero is always.
+	from, until time.Time
+	build       func(at time.Time) *geojson.Feature
+	// kept holds the encoding when it does not depend on the instant:
+	// made once per view.
+	kept *keptEncoding
 }
 
-func controlFeatures(s *Server, v *view, when timeFilter) []ogcFeature {
+// keptEncoding is a feature's encoding, made on first use.
+type keptEncoding struct {
+	once sync.Once
+	raw  json.RawMessage
+	err  error
+}
+
+// encode returns f's encoding for instant at.
+func (f *ogcFeature) encode(at time.Time) (json.RawMessage, error) {
+	if f.kept == nil {
+		return encodeGeoJSONFeature(f.build(at))
+	}
+	f.kept.once.Do(func() { f.kept.raw, f.kept.err = encodeGeoJSONFeature(f.build(at)) })
+	return f.kept.raw, f.kept.err
+}
+
+func controlFeatures(s *Server, v *view) []ogcFeature {
 	var out []ogcFeature
 	snap := v.snap
 	for k, kf := range snap.Keyframes {
 		until := snap.Until(k)
-		if !when.overlaps(kf.At, until) {
-			continue
-		}
 		for _, t := range snap.Territories[k] {
-			id := export.ControlFeatureID(kf.At, t)
-			key := "control/" + id
-			out = append(out, ogcFeature{id: id, key: key, bound: v.feature(key, t.Shape.Bound).bound,
-				build: func() *geojson.Feature { return export.ControlFeature(t, k, kf.At, until) }})
+			out = append(out, ogcFeature{id: export.ControlFeatureID(kf.At, t), bound: t.Shape.Bound(), from: kf.At, until: until,
+				kept:  &keptEncoding{},
+				build: func(time.Time) *geojson.Feature { return export.ControlFeature(t, k, kf.At, until) }})
 		}
 	}
 	return out
 }
 
-func eventFeatures(s *Server, v *view, when timeFilter) []ogcFeature {
+func eventFeatures(s *Server, v *view) []ogcFeature {
 	var out []ogcFeature
 	for _, c := range v.snap.Changes {
-		if c.At.Equal(geo.TimelineStart) || !when.overlaps(c.At, c.At.Add(time.Nanosecond)) {
+		if c.At.Equal(geo.TimelineStart) {
 			continue
 		}
 		pt, ok := changePoint(v, c)
 		if !ok {
 			continue
 		}
-		out = append(out, ogcFeature{id: c.ID, key: "events/" + c.ID, bound: pt.Bound(), build: func() *geojson.Feature {
-			return eventFeature(c, pt)
-		}})
+		out = append(out, ogcFeature{id: c.ID, bound: pt.Bound(), from: c.At, until: c.At.Add(time.Nanosecond), kept: &keptEncoding{},
+			build: func(time.Time) *geojson.Feature { return eventFeature(c, pt) }})
 	}
 	return out
 }
@@ -109,8 +139,8 @@ func changePoint(v *view, c *geo.Change) (orb.Point, bool) {
 	return orb.Point{}, false
 }
 
-func placeFeatures(s *Server, v *view, when timeFilter) []ogcFeature {
-	at := when.instant()
+// placeFeatures are always valid; their controller is the instant's.
+func placeFeatures(s *Server, v *view) []ogcFeature {
 	seen := map[string]bool{}
 	var out []ogcFeature
 	for _, c := range v.snap.Changes {
@@ -122,7 +152,7 @@ func placeFeatures(s *Server, v *view, when timeFilter) []ogcFeature {
 		if p == nil {
 			continue
 		}
-		out = append(out, ogcFeature{id: p.ID, bound: p.Point.Bound(), build: func() *geojson.Feature {
+		out = append(out, ogcFeature{id: p.ID, bound: p.Point.Bound(), build: func(at time.Time) *geojson.Feature {
 			return placeFeature(p, s.Geocoder.GovernorateName(p.Admin1), v.snap.Faction(p.Point, at), at)
 		}})
 	}
@@ -130,12 +160,47 @@ func placeFeatures(s *Server, v *view, when timeFilter) []ogcFeature {
 	return out
 }
 
-// encodeFeature returns f's encoding, kept in v when f has a key.
-func (v *view) encodeFeature(f ogcFeature) ([]byte, error) {
-	if f.key == "" {
-		return encodeGeoJSONFeature(f.build())
+// canonicalTimes returns the datetime values an answer's links write
+// for when: for a keyframed collection the keyframes it selects (the
+// first one's instant, or first/last), so that every instant inside one
+// keyframe's interval names the same answer; otherwise the values in
+// canonical form.
+func (c *collection) canonicalTimes(v *view, when timeFilters) []string {
+	if len(when) == 0 {
+		return nil
 	}
-	cf := v.feature(f.key, f.bound.Bound)
-	cf.once.Do(func() { cf.raw, cf.err = encodeGeoJSONFeature(f.build()) })
-	return cf.raw, cf.err
+	if c.keyframed {
+		// Each value selects a run of keyframes, so all of them together
+		// select one run too.
+		kfs := v.snap.Keyframes
+		first, last := -1, -1
+		for k := range kfs {
+			if when.meets(kfs[k].At, v.snap.Until(k)) {
+				if first < 0 {
+					first = k
+				}
+				last = k
+			}
+		}
+		switch {
+		case first < 0:
+		case first == last:
+			return []string{formatInstant(kfs[first].At)}
+		default:
+			return []string{formatInstant(kfs[first].At) + "/" + formatInstant(kfs[last].At)}
+		}
+	}
+	return when.canonical()
+}
+
+// matching lists the features of cv meeting the query's time and bboxes.
+func (cv *collectionView) matching(q ogcQuery) []*ogcFeature {
+	out := make([]*ogcFeature, 0, len(cv.features))
+	for i := range cv.features {
+		f := &cv.features[i]
+		if q.when.meets(f.from, f.until) && meetsBBoxes(q.bboxes, f.bound) {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -150,45 +150,9 @@ func parseBBox(v string) (orb.Bound, bool, error) {
 	return b, true, nil
 }
 
-type itemsQuery struct {
-	limit, offset int
-	bbox          orb.Bound
-	hasBBox       bool
-	when          timeFilter
-}
-
 // versionParam is the query parameter naming the snapshot a URL was made
 // for; such a URL may be cached for good.
 const versionParam = "v"
-
-func parseItemsQuery(r *http.Request) (itemsQuery, error) {
-	if err := checkParams(r, "limit", "offset", "bbox", "datetime", versionParam); err != nil {
-		return itemsQuery{}, err
-	}
-	q := r.URL.Query()
-	var iq itemsQuery
-	var err error
-	if iq.limit, err = intParam(q.Get("limit"), "limit", defaultLimit); err != nil {
-		return iq, err
-	}
-	if iq.limit < 1 {
-		return iq, geo.Errorf(geo.EINVALID, "limit must be at least 1, got %d", iq.limit)
-	}
-	iq.limit = min(iq.limit, maxLimit)
-	if iq.offset, err = intParam(q.Get("offset"), "offset", 0); err != nil {
-		return iq, err
-	}
-	if iq.offset < 0 {
-		return iq, geo.Errorf(geo.EINVALID, "offset must not be negative, got %d", iq.offset)
-	}
-	if iq.bbox, iq.hasBBox, err = parseBBox(q.Get("bbox")); err != nil {
-		return iq, err
-	}
-	if iq.when, err = parseDatetime(q.Get("datetime")); err != nil {
-		return iq, err
-	}
-	return iq, nil
-}
 
 func intParam(v, name string, def int) (int, error) {
 	if v == "" {

@@ -56,17 +56,19 @@ type Server struct {
 	Attribution string
 	Logger      *slog.Logger
 
-	token       string        // bearer token for writes; "" makes the service read-only
-	streams     atomic.Int64  // open event streams
-	closing     chan struct{} // closed by Close: event streams end
-	closeOnce   sync.Once
-	ready       atomic.Bool
-	cache       *responseCache       // tiles and item pages, keyed by snapshot version
-	view        atomic.Pointer[view] // per-snapshot caches of the snapshot in force
-	basemapOnce sync.Once
-	basemapResp *response
-	basemapErr  error
-	router      chi.Router
+	token         string        // bearer token for writes; "" makes the service read-only
+	publicBaseURL string        // what links start with, when set; see [WithBaseURL]
+	trustProxy    bool          // links follow Forwarded and X-Forwarded-*; see [WithTrustProxy]
+	streams       atomic.Int64  // open event streams
+	closing       chan struct{} // closed by Close: event streams end
+	closeOnce     sync.Once
+	ready         atomic.Bool
+	cache         *responseCache       // tiles and item pages, keyed by snapshot version
+	view          atomic.Pointer[view] // per-snapshot caches of the snapshot in force
+	basemapOnce   sync.Once
+	basemapResp   *response
+	basemapErr    error
+	router        chi.Router
 }
 
 // New returns a server with its routes; it answers /healthz with 503
@@ -93,6 +95,10 @@ func (s *Server) Close() { s.closeOnce.Do(func() { close(s.closing) }) }
 func (s *Server) SetReady(ready bool) { s.ready.Store(ready) }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+// Routes returns the router, so that tests and tools can list the routes
+// ([chi.Walk]).
+func (s *Server) Routes() chi.Routes { return s.router }
 
 // handler is an HTTP handler that returns its error for one place to
 // turn into a problem answer.
@@ -138,65 +144,56 @@ func (s *Server) current() (*view, error) {
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.recoverer, s.logRequests, readCORS, middleware.GetHead)
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, r, http.StatusNotFound, "no resource at "+r.URL.Path)
-	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, r, http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path)
-	})
+	r.Use(s.recoverer, s.logRequests)
+	if s.publicBaseURL != "" || s.trustProxy {
+		r.Use(s.publicBase)
+	}
+	r.Use(s.cors)
+	r.NotFound(notFound)
+	r.MethodNotAllowed(s.methodNotAllowed)
 
-	r.Get("/healthz", s.healthz)
-	r.Route("/api", func(r chi.Router) {
+	// Routes are flat, full paths in groups, not mounted subrouters: chi
+	// matches a mount's own path ("/ogc") for every method, which would
+	// make the methods a path allows (Allow, preflights) wrong.
+	read(r, "/healthz", s.healthz)
+	r.Group(func(r chi.Router) {
 		// The point query stays uncompressed: its answers are small and
 		// it is the hot path.
-		r.Get("/controller", s.handle(s.controller))
-		r.Get("/basemap", s.handle(s.basemap))
+		read(r, "/api/controller", s.handle(s.controller))
+		read(r, "/api/basemap", s.handle(s.basemap))
+		read(r, "/api/events/stream", s.handle(s.eventStream))
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(middleware.Compress(5, "application/json", "application/geo+json"))
+		read(r, "/api/geocode", s.handle(s.geocode))
+		read(r, "/api/reverse", s.handle(s.reverse))
+		read(r, "/api/timeline", s.handle(s.timeline))
+		read(r, "/api/stats", s.handle(s.stats))
+		r.Post("/api/geoparse", s.handle(s.geoparse))
+		read(r, "/api/articles/{article}", s.handle(s.getArticle))
+		read(r, "/api/claims", s.handle(s.listClaims))
 		r.Group(func(r chi.Router) {
-			r.Use(middleware.Compress(5, "application/json", "application/geo+json"))
-			r.Get("/geocode", s.handle(s.geocode))
-			r.Get("/reverse", s.handle(s.reverse))
-			r.Get("/timeline", s.handle(s.timeline))
-			r.Get("/stats", s.handle(s.stats))
-			r.Post("/geoparse", s.handle(s.geoparse))
-			r.Get("/articles/{article}", s.handle(s.getArticle))
-			r.Get("/claims", s.handle(s.listClaims))
-			r.Group(func(r chi.Router) {
-				r.Use(s.requireToken)
-				r.Post("/articles", s.handle(s.postArticle))
-				r.Post("/claims/{claim}/accept", s.handle(s.acceptClaim))
-				r.Post("/claims/{claim}/reject", s.handle(s.rejectClaim))
-			})
+			r.Use(s.requireToken)
+			r.Post("/api/articles", s.handle(s.postArticle))
+			r.Post("/api/claims/{claim}/accept", s.handle(s.acceptClaim))
+			r.Post("/api/claims/{claim}/reject", s.handle(s.rejectClaim))
 		})
-		r.Get("/events/stream", s.handle(s.eventStream))
 	})
-	r.Route("/ogc", func(r chi.Router) {
-		r.Get("/", s.handle(s.ogcLanding))
-		r.Get("/conformance", s.handle(s.ogcConformance))
-		r.Get("/api", s.handle(s.ogcAPI))
-		r.Get("/collections", s.handle(s.ogcCollections))
-		r.Get("/collections/{collection}", s.handle(s.ogcCollection))
-		r.Get("/collections/{collection}/items", s.handle(s.ogcItems))
-		r.Get("/collections/{collection}/items/{featureID}", s.handle(s.ogcItem))
-	})
-	r.Get("/tiles.json", s.handle(s.tileJSON))
-	r.Get("/tiles/{z}/{x}/{y}.mvt", s.handle(s.vectorTile))
-	r.Get("/tiles/{z}/{x}/{y}.png", s.handle(s.rasterTile))
+	read(r, "/ogc", s.handle(s.ogcLanding))
+	read(r, "/ogc/", s.handle(s.ogcLanding))
+	read(r, "/ogc/conformance", s.handle(s.ogcConformance))
+	read(r, "/ogc/api", s.handle(s.ogcAPI))
+	read(r, "/ogc/collections", s.handle(s.ogcCollections))
+	read(r, "/ogc/collections/{collection}", s.handle(s.ogcCollection))
+	read(r, "/ogc/collections/{collection}/items", s.handle(s.ogcItems))
+	read(r, "/ogc/collections/{collection}/items/{featureID}", s.handle(s.ogcItem))
+	read(r, "/tiles.json", s.handle(s.tileJSON))
+	read(r, "/tiles/{z}/{x}/{y}.mvt", s.handle(s.vectorTile))
+	read(r, "/tiles/{z}/{x}/{y}.png", s.handle(s.rasterTile))
 	if s.Assets != nil {
-		// Browsers and feed readers ask for /favicon.ico unprompted.
-		s.asset(r, "/favicon.ico", "favicon.svg")
-		s.asset(r, "/review", "review.html")
-		r.With(middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/javascript")).
-			Handle("/*", http.FileServerFS(s.Assets))
+		s.pageRoutes(r)
 	}
 	return r
-}
-
-// asset serves the page's file at path, when the page has it.
-func (s *Server) asset(r chi.Router, path, file string) {
-	if _, err := fs.Stat(s.Assets, file); err == nil {
-		r.Get(path, func(w http.ResponseWriter, r *http.Request) { http.ServeFileFS(w, r, s.Assets, file) })
-	}
 }
 
 // basemap answers GET /api/basemap: the page's offline basemap.
@@ -224,16 +221,6 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte("ok\n"))
-}
-
-// readCORS lets any page read the data: it is public and read-only.
-func readCORS(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			w.Header().Set("Access-Control-Allow-Origin", "*")
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 func (s *Server) logRequests(next http.Handler) http.Handler {

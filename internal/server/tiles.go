@@ -1,10 +1,15 @@
 package server
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"math"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"frontline/geo"
@@ -64,16 +69,38 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, ext, contentT
 		if err != nil {
 			return err
 		}
+		if body == nil && ext == "png" {
+			body = transparentPNG()
+		}
 		resp = newResponse(snap.Version, body, compress)
 		s.cache.put(key, resp)
 	}
 	cacheFor(w, r, snap)
 	if resp.body == nil {
+		// An empty vector tile: MapLibre and OpenLayers take 204 as
+		// "nothing here".
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
 	return serveBytes(w, r, contentType, resp)
 }
+
+// rasterTileSize is the side of the renderer's raster tiles, in pixels.
+const rasterTileSize = 256
+
+// transparentPNG is the raster tile with nothing on it. Leaflet's
+// L.tileLayer takes a 204 for a failed tile, so an empty raster tile is
+// this image instead; its bytes are shared by every empty tile's answer.
+var transparentPNG = sync.OnceValue(func() []byte {
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	// One transparent palette entry: a 1-bit image, about a hundred bytes.
+	img := image.NewPaletted(image.Rect(0, 0, rasterTileSize, rasterTileSize), color.Palette{color.NRGBA{}})
+	if err := enc.Encode(&buf, img); err != nil {
+		panic(err) // an in-memory image of fixed size always encodes
+	}
+	return buf.Bytes()
+})
 
 func tileParams(r *http.Request) (maptile.Tile, error) {
 	parse := func(name string) (int, error) {
@@ -120,17 +147,30 @@ func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return geo.Errorf(geo.EINVALID, "format=%s: the tiles are mvt (vector) or png (raster)", f)
 	}
-	instants := make([]string, len(snap.Keyframes))
-	for i, kf := range snap.Keyframes {
-		instants[i] = kf.At.UTC().Format(time.RFC3339)
-	}
-	tmpl := baseURL(r) + "/tiles/{z}/{x}/{y}." + ext + "?v=" + snap.Version
+	pinned := "" // the keyframe the tile URLs pin, when ?datetime= names one
 	if r.URL.Query().Get("datetime") != "" {
 		k, err := keyframeParam(r, snap)
 		if err != nil {
 			return err
 		}
-		tmpl += "&datetime=" + instants[k]
+		pinned = snap.Keyframes[k].At.UTC().Format(time.RFC3339)
+	}
+	// The links start with the base, so the base is part of the key: an
+	// answer through a proxy never serves a direct request, nor shares
+	// its validator.
+	base := baseURL(r)
+	key := snap.Version + "|tiles.json|" + ext + "|" + pinned + "|" + base
+	if resp, ok := s.cache.get(key); ok {
+		cacheFor(w, r, snap)
+		return serveBytes(w, r, "application/json", resp)
+	}
+	instants := make([]string, len(snap.Keyframes))
+	for i, kf := range snap.Keyframes {
+		instants[i] = kf.At.UTC().Format(time.RFC3339)
+	}
+	tmpl := base + "/tiles/{z}/{x}/{y}." + ext + "?v=" + snap.Version
+	if pinned != "" {
+		tmpl += "&datetime=" + pinned
 	}
 	b := snap.Bound
 	doc := map[string]any{
@@ -151,8 +191,13 @@ func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) error {
 	if ext == "png" {
 		delete(doc, "vector_layers") // raster tiles have none
 	}
+	resp, err := encodeResponse(snap.Version, doc)
+	if err != nil {
+		return err
+	}
+	s.cache.put(key, resp)
 	cacheFor(w, r, snap)
-	return writeJSON(w, "application/json", doc)
+	return serveBytes(w, r, "application/json", resp)
 }
 
 // floor2 and ceil2 round a bound outward to 2 decimals, so that it still

@@ -1,39 +1,43 @@
 package server
 
 import (
-	"encoding/json"
 	"sync"
 
 	"frontline/internal/app"
-
-	"github.com/paulmach/orb"
 )
 
 // view is a snapshot with the server's caches of it: what can be reused
 // between answers of one snapshot and must never outlive it. It goes with
 // its snapshot.
 type view struct {
-	snap     *app.Snapshot
-	controls sync.Map // geo.Control.State: *controlTemplate
-	features sync.Map // collection/feature id: *cachedFeature
+	snap        *app.Snapshot
+	controls    sync.Map // geo.Control.State: *controlTemplate
+	collections sync.Map // collection id: *collectionView
 }
 
 func newView(snap *app.Snapshot) *view { return &view{snap: snap} }
 
-// cachedFeature is a feature's kept encoding, with the bound filters need.
-type cachedFeature struct {
-	bound orb.Bound
-	once  sync.Once
-	raw   json.RawMessage
-	err   error
+// collectionView is a collection's features in one snapshot, listed once,
+// with an index by id for the item route.
+type collectionView struct {
+	once     sync.Once
+	features []ogcFeature
+	byID     map[string]int
 }
 
-// feature returns the kept entry for key, making it with the bound
-// computed by bound on first use.
-func (v *view) feature(key string, bound func() orb.Bound) *cachedFeature {
-	if e, ok := v.features.Load(key); ok {
-		return e.(*cachedFeature)
+// collection returns c's features in v, listing them on first use.
+func (v *view) collection(s *Server, c *collection) *collectionView {
+	e, ok := v.collections.Load(c.id)
+	if !ok {
+		e, _ = v.collections.LoadOrStore(c.id, &collectionView{})
 	}
-	e, _ := v.features.LoadOrStore(key, &cachedFeature{bound: bound()})
-	return e.(*cachedFeature)
+	cv := e.(*collectionView)
+	cv.once.Do(func() {
+		cv.features = c.features(s, v)
+		cv.byID = make(map[string]int, len(cv.features))
+		for i, f := range cv.features {
+			cv.byID[f.id] = i
+		}
+	})
+	return cv
 }
