@@ -316,15 +316,18 @@ func renderGzip(r *tiles.Renderer, t maptile.Tile, keyframe int, zw *gzip.Writer
 // metadataRows are the name/value pairs MBTiles 1.3 asks of a vector
 // tile set.
 func metadataRows(bound orb.Bound, minZoom, maxZoom int, meta Metadata) ([][2]string, error) {
+	// Fields map names to the types the tiles encode ("String", "Number",
+	// "Boolean"), as MBTiles 1.3 asks and GDAL reads them.
 	type vectorLayer struct {
-		ID      string            `json:"id"`
-		Fields  map[string]string `json:"fields"`
-		MinZoom int               `json:"minzoom"`
-		MaxZoom int               `json:"maxzoom"`
+		ID          string            `json:"id"`
+		Description string            `json:"description,omitempty"`
+		Fields      map[string]string `json:"fields"`
+		MinZoom     int               `json:"minzoom"`
+		MaxZoom     int               `json:"maxzoom"`
 	}
 	var layers []vectorLayer
 	for _, l := range tiles.Layers {
-		layers = append(layers, vectorLayer{ID: l.ID, Fields: l.Fields, MinZoom: minZoom, MaxZoom: maxZoom})
+		layers = append(layers, vectorLayer{ID: l.ID, Description: l.Description, Fields: l.Fields, MinZoom: minZoom, MaxZoom: maxZoom})
 	}
 	js, err := json.Marshal(struct {
 		VectorLayers []vectorLayer `json:"vector_layers"`

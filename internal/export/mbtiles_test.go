@@ -25,17 +25,33 @@ func box(minLon, minLat, maxLon, maxLat float64) orb.MultiPolygon {
 }
 
 // testRenderer draws two hand-made territories, HTS in the north-west and
-// the government south of it.
+// the government south of it, with two towns, one of which changes hands
+// a day in.
 func testRenderer() (*tiles.Renderer, orb.Bound) {
 	terr := []geo.Territory{
-		{Faction: "hts", AreaKm2: 12000, Shape: box(36.0, 35.5, 37.5, 36.6)},
-		{Faction: "government", AreaKm2: 40000, Shape: box(35.8, 33.0, 38.5, 35.5)},
+		{Faction: "hts", Status: geo.Claimed, Basis: geo.BasisPlace, AreaKm2: 12000, Shape: box(36.0, 35.5, 37.5, 36.6)},
+		{Faction: "government", Status: geo.Confirmed, Basis: geo.BasisKept, AreaKm2: 40000, Shape: box(35.8, 33.0, 38.5, 35.5)},
 	}
+	places := map[string]*geo.Place{
+		"gn:170063": {ID: "gn:170063", Name: "Aleppo", Kind: geo.City, Point: orb.Point{37.16, 36.2}},
+		"gn:169304": {ID: "gn:169304", Name: "Hama", Kind: geo.City, Point: orb.Point{36.75, 35.13}},
+	}
+	day := geo.TimelineStart.AddDate(0, 0, 1)
 	r := &tiles.Renderer{
-		Keyframes:    []geo.Keyframe{{ID: 0, At: geo.TimelineStart}},
-		Territories:  func(int) ([]geo.Territory, error) { return terr, nil },
-		Places:       func(string) *geo.Place { return nil },
-		ControllerAt: func(orb.Point, int) string { return "" },
+		Keyframes: []geo.Keyframe{{ID: 0, At: day}},
+		Changes: []*geo.Change{
+			{ID: "baseline-aleppo", Place: "gn:170063", Name: "Aleppo", Faction: "government", At: geo.TimelineStart, Status: geo.Confirmed},
+			{ID: "baseline-hama", Place: "gn:169304", Name: "Hama", Faction: "government", At: geo.TimelineStart, Status: geo.Confirmed},
+			{ID: "aleppo-falls", Place: "gn:170063", Name: "Aleppo", Faction: "hts", At: day, Status: geo.Claimed},
+		},
+		Territories: func(int) ([]geo.Territory, error) { return terr, nil },
+		Places:      func(id string) *geo.Place { return places[id] },
+		ControllerAt: func(p orb.Point, _ int) string {
+			if p[1] > 35.5 {
+				return "hts"
+			}
+			return "government"
+		},
 	}
 	b := terr[0].Shape.Bound().Union(terr[1].Shape.Bound())
 	return r, b
@@ -96,7 +112,8 @@ func TestWriteMBTiles(t *testing.T) {
 	if err := json.Unmarshal([]byte(md["json"]), &tj); err != nil {
 		t.Fatalf("json metadata: %v: %s", err, md["json"])
 	}
-	if len(tj.VectorLayers) != len(tiles.Layers) || tj.VectorLayers[0].ID != "control" || tj.VectorLayers[0].Fields["controller"] == "" ||
+	if len(tj.VectorLayers) != len(tiles.Layers) || tj.VectorLayers[0].ID != "control" || tj.VectorLayers[0].Fields["controller"] != "String" ||
+		tj.VectorLayers[0].Fields["area_km2"] != "Number" || tj.VectorLayers[1].Fields["current"] != "Boolean" ||
 		tj.VectorLayers[0].MinZoom == nil || *tj.VectorLayers[0].MaxZoom != 6 {
 		t.Errorf("vector_layers: %s", md["json"])
 	}
@@ -195,5 +212,104 @@ func TestWriteMBTilesInvalid(t *testing.T) {
 	}
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Errorf("a file after invalid calls: %v", err)
+	}
+}
+
+// TestMBTilesFieldTypes reads back the field types vector_layers declares
+// and compares them with the values the file's tiles hold: every value of
+// the declared type, every declared field in some tile.
+func TestMBTilesFieldTypes(t *testing.T) {
+	r, bound := testRenderer()
+	path := filepath.Join(t.TempDir(), "types.mbtiles")
+	if err := WriteMBTiles(context.Background(), path, r, 0, bound, 0, 8, Metadata{Name: "types"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var js string
+	if err := db.QueryRow(`SELECT value FROM metadata WHERE name = 'json'`).Scan(&js); err != nil {
+		t.Fatal(err)
+	}
+	var meta struct {
+		VectorLayers []struct {
+			ID          string            `json:"id"`
+			Description string            `json:"description"`
+			Fields      map[string]string `json:"fields"`
+		} `json:"vector_layers"`
+	}
+	if err := json.Unmarshal([]byte(js), &meta); err != nil {
+		t.Fatal(err)
+	}
+	declared := map[string]map[string]string{}
+	for _, l := range meta.VectorLayers {
+		declared[l.ID] = l.Fields
+		if l.Description == "" {
+			t.Errorf("layer %s: no description", l.ID)
+		}
+	}
+
+	rows, err := db.Query(`SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	seen := map[string]map[string]bool{}
+	for rows.Next() {
+		var z, x, y int
+		var data []byte
+		if err := rows.Scan(&z, &x, &y, &data); err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		layers, err := mvt.Unmarshal(raw)
+		if err != nil {
+			t.Fatalf("tile %d/%d/%d: %v", z, x, y, err)
+		}
+		for _, l := range layers {
+			fields, ok := declared[l.Name]
+			if !ok {
+				t.Fatalf("tile %d/%d/%d: layer %s not in vector_layers", z, x, y, l.Name)
+			}
+			if seen[l.Name] == nil {
+				seen[l.Name] = map[string]bool{}
+			}
+			for _, f := range l.Features {
+				for k, v := range f.Properties {
+					seen[l.Name][k] = true
+					var typ string
+					switch v.(type) {
+					case string:
+						typ = "String"
+					case bool:
+						typ = "Boolean"
+					case float64, int64, uint64:
+						typ = "Number"
+					}
+					if typ != fields[k] {
+						t.Errorf("tile %d/%d/%d layer %s: %s is %T, declared %q", z, x, y, l.Name, k, v, fields[k])
+					}
+				}
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for id, fields := range declared {
+		for k := range fields {
+			if !seen[id][k] {
+				t.Errorf("layer %s: field %s declared, in no tile", id, k)
+			}
+		}
 	}
 }

@@ -20,16 +20,19 @@ import (
 	"github.com/paulmach/orb/maptile"
 )
 
-// TileLayer describes a vector layer for TileJSON.
+// TileLayer describes a vector layer for TileJSON. Its fields give each
+// field's type (String, Number, Boolean), as MBTiles metadata does: GDAL
+// reads field types from them; the words are in the description.
 type TileLayer struct {
-	ID     string            `json:"id"`
-	Fields map[string]string `json:"fields"`
+	ID          string            `json:"id"`
+	Description string            `json:"description"`
+	Fields      map[string]string `json:"fields"`
 }
 
 var tileLayers = func() []TileLayer {
 	var out []TileLayer
 	for _, l := range tiles.Layers {
-		out = append(out, TileLayer{ID: l.ID, Fields: l.Fields})
+		out = append(out, TileLayer{ID: l.ID, Description: l.Description, Fields: l.Fields})
 	}
 	return out
 }()

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"frontline/geo"
+	"frontline/internal/tiles/tiletest"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -190,6 +191,13 @@ func checkGoldenTile(t *testing.T, raw []byte, control, events []string, places 
 		if f.Properties.MustString("status", "") != want[0] || f.Properties.MustString("basis", "") != want[1] {
 			t.Errorf("control feature %s: status %v basis %v, want %q %q", c, f.Properties["status"], f.Properties["basis"], want[0], want[1])
 		}
+		// Valid, as GEOS would judge it, with an id.
+		if err := tiletest.Valid(asMultiPolygon(f.Geometry)); err != nil {
+			t.Errorf("control feature %s: %v", c, err)
+		}
+		if id, _ := f.ID.(float64); id <= 0 {
+			t.Errorf("control feature %s: id %v", c, f.ID)
+		}
 		// Clipped to the tile and its buffer.
 		b := f.Geometry.Bound()
 		if b.Min[0] < -tileBuffer || b.Min[1] < -tileBuffer || b.Max[0] > Extent+tileBuffer || b.Max[1] > Extent+tileBuffer {
@@ -241,6 +249,16 @@ func checkGoldenTile(t *testing.T, raw []byte, control, events []string, places 
 	if fmt.Sprint(got) != fmt.Sprint(places) {
 		t.Errorf("places layer: %v, want %v", got, places)
 	}
+}
+
+func asMultiPolygon(g orb.Geometry) orb.MultiPolygon {
+	switch g := g.(type) {
+	case orb.Polygon:
+		return orb.MultiPolygon{g}
+	case orb.MultiPolygon:
+		return g
+	}
+	return nil
 }
 
 func ringCount(g orb.Geometry) int {

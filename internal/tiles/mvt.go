@@ -3,7 +3,6 @@ package tiles
 import (
 	"encoding/binary"
 	"math"
-	"sort"
 )
 
 // Writing Mapbox Vector Tiles 2.1: the protobuf wire format, written
@@ -40,7 +39,9 @@ type layerEncoder struct {
 }
 
 func newLayer(name string) *layerEncoder {
-	return &layerEncoder{name: name, keyIndex: map[string]uint32{}, strIndex: map[string]uint32{}, valIndex: map[any]uint32{}}
+	// Sized for a busy tile's layer, to spare the maps' growing.
+	return &layerEncoder{name: name, keyIndex: make(map[string]uint32, 8), strIndex: make(map[string]uint32, 64),
+		valIndex: make(map[any]uint32, 8)}
 }
 
 func (l *layerEncoder) key(k string) uint32 {
@@ -92,15 +93,18 @@ func (l *layerEncoder) value(v any) uint32 {
 	return i
 }
 
-// add appends a feature; props are written in the order given.
-func (l *layerEncoder) add(geomType uint32, geom []uint32, props []property) {
+// add appends a feature with its id; props are written in the order
+// given.
+func (l *layerEncoder) add(id uint64, geomType uint32, geom []uint32, props []property) {
 	l.tags = l.tags[:0]
 	for _, p := range props {
 		l.tags = append(l.tags, l.key(p.key), l.value(p.value))
 	}
-	size := packedSize(2, l.tags) + 2 + packedSize(4, geom)
+	size := 1 + uvarintLen(id) + packedSize(2, l.tags) + 2 + packedSize(4, geom)
 	b := appendTag(l.features, 2, 2)
 	b = binary.AppendUvarint(b, uint64(size))
+	b = appendTag(b, 1, 0)
+	b = binary.AppendUvarint(b, id)
 	b = appendPacked(b, 2, l.tags)
 	b = appendTag(b, 3, 0)
 	b = binary.AppendUvarint(b, uint64(geomType))
@@ -216,14 +220,4 @@ func polygonGeometry(dst []uint32, polys [][][][2]int32) []uint32 {
 		}
 	}
 	return dst
-}
-
-// sortedProps turns a property map into a deterministic list.
-func sortedProps(m map[string]any) []property {
-	out := make([]property, 0, len(m))
-	for k, v := range m {
-		out = append(out, property{k, v})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
-	return out
 }

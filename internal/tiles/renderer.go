@@ -6,15 +6,17 @@
 package tiles
 
 import (
+	"hash/fnv"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"frontline/geo"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
-	"github.com/paulmach/orb/simplify"
 )
 
 // Zoom range served.
@@ -23,16 +25,34 @@ const (
 	MaxZoom = 14
 )
 
-// Layers and their fields, as TileJSON describes them.
-var Layers = []struct {
-	ID     string
-	Fields map[string]string
-}{
-	{"control", map[string]string{"controller": "faction id", "faction": "faction name", "area_km2": "Number",
-		"status": "confirmed or claimed", "basis": "place, area, kept or none"}},
-	{"events", map[string]string{"id": "change id", "place": "gazetteer id", "name": "String", "controller": "faction after the change",
-		"status": "confirmed, claimed or denied", "at": "RFC 3339", "current": "Boolean: took effect at this keyframe"}},
-	{"places", map[string]string{"id": "gazetteer id", "name": "String", "kind": "String", "controller": "faction id"}},
+// Layer describes one layer of the vector tiles for TileJSON and the
+// MBTiles metadata: the type of each field as MBTiles 1.3 names them
+// ("String", "Number" or "Boolean"), and in words what the fields and the
+// feature ids mean.
+type Layer struct {
+	ID          string
+	Fields      map[string]string
+	Description string
+}
+
+// Layers are the vector tiles' layers, in the order tiles hold them.
+var Layers = []Layer{
+	{"control", map[string]string{"controller": "String", "faction": "String", "area_km2": "Number", "status": "String", "basis": "String"},
+		"Each faction's ground at the keyframe, one feature per faction, status and basis. controller: the faction's id; " +
+			"faction: its name; area_km2: the ground's area in km², whole; status: confirmed or claimed, as the changes that " +
+			"decided the ground stand; basis: how the ground is known: place (within reach of a place whose control changed), " +
+			"area (inside an area change's outline), kept (as an earlier state left it, beyond newer reports) or none (its " +
+			"controller ceased to exist). The feature id names faction, status and basis, the same in every tile and keyframe."},
+	{"events", map[string]string{"id": "String", "place": "String", "name": "String", "controller": "String", "status": "String",
+		"at": "String", "current": "Boolean"},
+		"The changes of control up to the keyframe, at their places. id: the change's id; place: the place's gazetteer id; " +
+			"name: the place's name; controller: the faction holding it after the change; status: confirmed, claimed or denied; " +
+			"at: the change's instant, RFC 3339 in UTC; current: whether the change took effect at this keyframe. The feature id " +
+			"is derived from the change's id, the same in every tile and keyframe."},
+	{"places", map[string]string{"id": "String", "name": "String", "kind": "String", "controller": "String"},
+		"Settlements, thinned at low zoom (cities from z5, towns from z8, all from z10). id: the gazetteer id; name: the " +
+			"place's name; kind: city, town, village...; controller: the faction holding its point at the keyframe, empty when " +
+			"none. The feature id is the GeoNames id for gn: places, else derived from the gazetteer id."},
 }
 
 // Renderer draws tiles of the keyframes. It keeps what it derives from a
@@ -56,6 +76,16 @@ type Renderer struct {
 const tileBuffer = Extent / 16
 
 // MVT renders one tile at a keyframe; nil when the tile is empty.
+//
+// # Feature ids
+//
+// Every feature has an id (MVT's Feature.id), unique within its layer of
+// a tile and the same for the same feature in every tile, so that
+// clients can key feature state by it: a control feature's id names its
+// faction, status and basis (see controlID), the same at every keyframe;
+// an event's derives from its change's id, a place's is its GeoNames
+// number for a gn: place, otherwise derived from its gazetteer id. Ids
+// stay below 2^53, exact in JavaScript.
 func (r *Renderer) MVT(t maptile.Tile, keyframe int) ([]byte, error) {
 	// Points are drawn up to 1/16 of the tile's width in degrees beyond
 	// its edges, latitude too: about as far as polygons (tileBuffer).
@@ -69,16 +99,16 @@ func (r *Renderer) MVT(t maptile.Tile, keyframe int) ([]byte, error) {
 	var geom []uint32
 	control := newLayer("control")
 	o := tileOrigin(t)
-	box := [4]int64{o[0] - tileBuffer, o[1] - tileBuffer, o[0] + Extent + tileBuffer, o[1] + Extent + tileBuffer}
 	var clipper ringClipper
+	clipper.setBox([4]int64{o[0] - tileBuffer, o[1] - tileBuffer, o[0] + Extent + tileBuffer, o[1] + Extent + tileBuffer}, o)
 	var shape [][][][2]int32
-	for _, fp := range prep {
-		shape = fp.clip(shape[:0], &clipper, box, o)
+	for i := range prep {
+		shape = prep[i].clip(shape[:0], &clipper)
 		if len(shape) == 0 {
 			continue
 		}
 		geom = polygonGeometry(geom, shape)
-		control.add(geomPolygon, geom, fp.props)
+		control.add(prep[i].id, geomPolygon, geom, prep[i].props)
 	}
 
 	pts := r.points(keyframe)
@@ -86,14 +116,14 @@ func (r *Renderer) MVT(t maptile.Tile, keyframe int) ([]byte, error) {
 	for _, e := range pts.events {
 		if padded.Contains(e.pt) {
 			geom = pointGeometry(geom, tilePoint(e.pt, t))
-			events.add(geomPoint, geom, e.props)
+			events.add(e.id, geomPoint, geom, e.props)
 		}
 	}
 	places := newLayer("places")
 	for _, p := range pts.places {
 		if padded.Contains(p.pt) && shownAt(p.kind, int(t.Z)) {
 			geom = pointGeometry(geom, tilePoint(p.pt, t))
-			places.add(geomPoint, geom, p.props)
+			places.add(p.id, geomPoint, geom, p.props)
 		}
 	}
 	return appendLayers(nil, control, events, places), nil
@@ -113,11 +143,12 @@ func shownAt(k geo.Kind, z int) bool {
 	return false
 }
 
-// pointFeature is a point with its properties, shared by every tile that
-// shows it: the encoder only reads them.
+// pointFeature is a point with its id and properties, shared by every
+// tile that shows it: the encoder only reads them.
 type pointFeature struct {
 	pt    orb.Point
 	kind  geo.Kind
+	id    uint64
 	props []property
 }
 
@@ -135,6 +166,7 @@ func (r *Renderer) points(keyframe int) *keyframePoints {
 	kf := r.Keyframes[keyframe]
 	kp := &keyframePoints{}
 	seen := map[string]bool{}
+	eventIDs, placeIDs := map[uint64]bool{}, map[uint64]bool{}
 	for _, c := range r.Changes {
 		if c.Place == "" {
 			continue
@@ -143,39 +175,106 @@ func (r *Renderer) points(keyframe int) *keyframePoints {
 		if p == nil {
 			continue
 		}
+		// Properties in key order, as the encoder writes them.
 		if c.At.Equal(geo.TimelineStart) && !seen[c.Place] {
 			seen[c.Place] = true
-			kp.places = append(kp.places, pointFeature{pt: p.Point, kind: p.Kind, props: sortedProps(map[string]any{
-				"id": p.ID, "name": p.Name, "kind": string(p.Kind), "controller": r.ControllerAt(p.Point, keyframe)})})
+			kp.places = append(kp.places, pointFeature{pt: p.Point, kind: p.Kind, id: uniqueID(placeID(p.ID), placeIDs),
+				props: []property{{"controller", r.ControllerAt(p.Point, keyframe)}, {"id", p.ID}, {"kind", string(p.Kind)}, {"name", p.Name}}})
 		}
 		if c.At.After(geo.TimelineStart) && !c.At.After(kf.At) {
-			kp.events = append(kp.events, pointFeature{pt: p.Point, kind: p.Kind, props: sortedProps(map[string]any{
-				"id": c.ID, "place": c.Place, "name": c.Name, "controller": c.Faction, "status": string(c.Status),
-				"at": c.At.Format("2006-01-02T15:04:05Z"), "current": !c.At.Before(kf.At)})})
+			kp.events = append(kp.events, pointFeature{pt: p.Point, kind: p.Kind, id: uniqueID(hashID(c.ID), eventIDs),
+				props: []property{{"at", c.At.Format("2006-01-02T15:04:05Z")}, {"controller", c.Faction}, {"current", !c.At.Before(kf.At)},
+					{"id", c.ID}, {"name", c.Name}, {"place", c.Place}, {"status", string(c.Status)}}})
 		}
 	}
 	v, _ := r.pointSets.LoadOrStore(keyframe, kp)
 	return v.(*keyframePoints)
 }
 
+// maxID bounds feature ids: JavaScript numbers hold integers exactly
+// below 2^53.
+const maxID = 1<<53 - 1
+
+// hashID derives an id from a string (FNV-1a), with bit 52 set so that it
+// never equals a GeoNames number.
+func hashID(s string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64()&(1<<52-1) | 1<<52
+}
+
+// placeID is a place's feature id: its GeoNames number for gn:N,
+// otherwise derived from its id.
+func placeID(id string) uint64 {
+	if n, ok := strings.CutPrefix(id, "gn:"); ok {
+		if v, err := strconv.ParseUint(n, 10, 52); err == nil && v > 0 {
+			return v
+		}
+	}
+	return hashID(id)
+}
+
+// uniqueID returns id, or the next id not in used should two features
+// share it (a hash collision), and marks it used. Features are offered in
+// the same order for every tile of a keyframe, so each keeps its id in
+// all of them.
+func uniqueID(id uint64, used map[uint64]bool) uint64 {
+	for used[id] {
+		id = id%maxID + 1
+	}
+	used[id] = true
+	return id
+}
+
+// controlID is a control feature's id: 1 + 40·faction + 8·status + basis,
+// each by its place in geo.Factions, (none, confirmed, claimed, denied)
+// and (none given, geo.Bases...), so the same ground gets the same id at
+// every keyframe. Values outside the lists take a spare slot.
+func controlID(faction string, status geo.Status, basis geo.Basis) uint64 {
+	f := slices.IndexFunc(geo.Factions, func(fa geo.Faction) bool { return fa.ID == faction })
+	s := slices.Index([]geo.Status{"", geo.Confirmed, geo.Claimed, geo.Denied}, status)
+	b := slices.Index(append([]geo.Basis{""}, geo.Bases...), basis)
+	if f < 0 {
+		f = len(geo.Factions)
+	}
+	if s < 0 {
+		s = 4
+	}
+	if b < 0 {
+		b = 7
+	}
+	return uint64(1 + 40*f + 8*s + b)
+}
+
 // preparedFaction is a faction's ground at a keyframe, simplified for one
 // zoom, polygon by polygon with their bounds so a tile clips only what it
 // meets.
 type preparedFaction struct {
+	id    uint64
 	props []property
 	polys []preparedPolygon
+	// crowded are edges with a vertex within half a unit: a tile that
+	// cuts one checks what it makes (see preparedFaction.clip).
+	crowded [][2][2]int64
 }
 
-// preparedPolygon is a polygon in world units of its zoom (Extent per
-// tile, y down), oriented for the format, with its exterior's box.
+// preparedPolygon is a valid polygon in world units of its zoom (Extent
+// per tile, y down), oriented for the format, with its exterior's box.
 type preparedPolygon struct {
 	box   [4]int64 // min x, min y, max x, max y: the exterior's
 	rings [][][2]int64
 	boxes [][4]int64 // per ring, so that a tile skips the holes it does not meet
+	// touching: some of its rings touch at a point, where clipping may
+	// join them into one ring that the clipper must split again.
+	touching bool
 }
 
-// prepare returns the keyframe's territories simplified for zoom z,
-// computed once and kept: a keyframe's ground never changes.
+// shapers keep simplifying's scratch space between keyframes and zooms.
+var shapers = sync.Pool{New: func() any { return new(shaper) }}
+
+// prepare returns the keyframe's territories simplified for zoom z, each
+// faction's a valid multipolygon, computed once and kept: a keyframe's
+// ground never changes.
 func (r *Renderer) prepare(keyframe, z int) ([]preparedFaction, error) {
 	key := [2]int{keyframe, z}
 	if v, ok := r.prepared.Load(key); ok {
@@ -187,107 +286,32 @@ func (r *Renderer) prepare(keyframe, z int) ([]preparedFaction, error) {
 	}
 	// Douglas-Peucker in degrees, by half a pixel of a 256 px tile.
 	tol := 360 / float64(uint(1)<<z) / 512
-	dp := simplify.DouglasPeucker(tol)
-	var out []preparedFaction
+	s := shapers.Get().(*shaper)
+	defer shapers.Put(s)
+	ids := map[uint64]bool{}
+	out := make([]preparedFaction, 0, len(terr))
 	for _, tr := range terr {
 		name := ""
 		if fa := geo.FactionByID(tr.Faction); fa != nil {
 			name = fa.Name
 		}
-		props := map[string]any{"controller": tr.Faction, "faction": name, "area_km2": math.Round(tr.AreaKm2)}
-		if tr.Status != "" {
-			props["status"] = string(tr.Status)
-		}
+		// In key order, as the encoder writes them.
+		props := []property{{"area_km2", math.Round(tr.AreaKm2)}}
 		if tr.Basis != "" {
-			props["basis"] = string(tr.Basis)
+			props = append(props, property{"basis", string(tr.Basis)})
 		}
-		fp := preparedFaction{props: sortedProps(props)}
-		for _, poly := range tr.Shape {
-			b := poly.Bound()
-			if b.Max[0]-b.Min[0] < tol && b.Max[1]-b.Min[1] < tol {
-				continue // smaller than a pixel
-			}
-			sp := dp.Polygon(poly.Clone())
-			if len(sp) == 0 || len(sp[0]) < 4 {
-				continue
-			}
-			if pp, ok := toWorld(sp, maptile.Zoom(z)); ok {
-				fp.polys = append(fp.polys, pp)
-			}
+		props = append(props, property{"controller", tr.Faction}, property{"faction", name})
+		if tr.Status != "" {
+			props = append(props, property{"status", string(tr.Status)})
 		}
-		out = append(out, fp)
+		polys, crowded := s.shape(tr.Shape, tol, maptile.Zoom(z))
+		out = append(out, preparedFaction{
+			id:      uniqueID(controlID(tr.Faction, tr.Status, tr.Basis), ids),
+			props:   props,
+			polys:   polys,
+			crowded: crowded,
+		})
 	}
 	v, _ := r.prepared.LoadOrStore(key, out)
 	return v.([]preparedFaction), nil
-}
-
-// toWorld projects a lon/lat polygon to world units at zoom z, drops
-// points that round onto their predecessor, and orients the rings as the
-// format asks: exterior with positive area in y-down units, holes
-// negative.
-func toWorld(poly orb.Polygon, z maptile.Zoom) (preparedPolygon, bool) {
-	pp := preparedPolygon{box: [4]int64{math.MaxInt64, math.MaxInt64, math.MinInt64, math.MinInt64}}
-	for i, ring := range poly {
-		wr := make([][2]int64, 0, len(ring))
-		for _, p := range ring {
-			q := worldPoint(p, z)
-			if len(wr) > 0 && wr[len(wr)-1] == q {
-				continue
-			}
-			wr = append(wr, q)
-		}
-		if len(wr) > 0 && wr[0] != wr[len(wr)-1] {
-			wr = append(wr, wr[0])
-		}
-		area := ringArea(wr)
-		if len(wr) < 4 || area == 0 {
-			if i == 0 {
-				return pp, false
-			}
-			continue
-		}
-		if (i == 0) != (area > 0) {
-			slices.Reverse(wr)
-		}
-		rb := [4]int64{math.MaxInt64, math.MaxInt64, math.MinInt64, math.MinInt64}
-		for _, q := range wr {
-			rb[0], rb[1] = min(rb[0], q[0]), min(rb[1], q[1])
-			rb[2], rb[3] = max(rb[2], q[0]), max(rb[3], q[1])
-		}
-		if i == 0 {
-			pp.box = rb
-		}
-		pp.rings = append(pp.rings, wr)
-		pp.boxes = append(pp.boxes, rb)
-	}
-	return pp, true
-}
-
-// clip appends to shape the faction's polygons that meet box, clipped to
-// it and in the units of the tile at origin o; a polygon whose exterior
-// is clipped away goes with its holes.
-func (fp *preparedFaction) clip(shape [][][][2]int32, c *ringClipper, box [4]int64, o [2]int64) [][][][2]int32 {
-	for _, pp := range fp.polys {
-		if pp.box[0] > box[2] || pp.box[2] < box[0] || pp.box[1] > box[3] || pp.box[3] < box[1] {
-			continue
-		}
-		var poly [][][2]int32
-		for i, ring := range pp.rings {
-			if rb := pp.boxes[i]; i > 0 && (rb[0] > box[2] || rb[2] < box[0] || rb[1] > box[3] || rb[3] < box[1]) {
-				continue // a hole wholly off the tile cuts nothing from it
-			}
-			r := c.clip(ring, pp.boxes[i], box, o)
-			if r == nil {
-				if i == 0 {
-					break
-				}
-				continue
-			}
-			poly = append(poly, r)
-		}
-		if len(poly) > 0 {
-			shape = append(shape, poly)
-		}
-	}
-	return shape
 }
