@@ -21,21 +21,7 @@ import (
 
 func fetch(tb testing.TB, url string, header map[string]string) (*http.Response, []byte) {
 	tb.Helper()
-	req, _ := http.NewRequest("GET", url, nil)
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	// Ask for gzip ourselves, so the transport does not decode it.
-	if req.Header.Get("Accept-Encoding") == "" {
-		req.Header.Set("Accept-Encoding", "identity")
-	}
-	res, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, b
+	return send(tb, http.MethodGet, url, header)
 }
 
 func layerNames(tb testing.TB, b []byte) map[string]int {
