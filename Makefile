@@ -44,8 +44,12 @@ inputs:
 data: inputs
 	$(GO) run ./data/gen -in .cache/inputs -out data
 
+# staticcheck pinned by version, fetched through the module proxy.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 vet: assets
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 # Outside clients the tests drive: GDAL's ogrinfo reads the OGC API and
 # the vector tiles; headless Chromium runs the page.
@@ -53,11 +57,12 @@ test-deps:
 	@command -v ogrinfo >/dev/null && command -v chromium >/dev/null || { \
 		$(APT) update -qq && $(APT) install -y -qq gdal-bin chromium >/dev/null; }
 
-# Then, with the race detector, the tests whose point is concurrency: reads
-# across 20 snapshot swaps, and the store contract (two handles at once).
+# Then, with the race detector: the server, app and store packages whole,
+# and the service's reads across 20 snapshot swaps.
 test: inputs assets vet test-deps
 	$(GO) test -count=1 ./...
-	$(GO) test -race -count=1 -run 'TestReadsAcrossSwaps|TestStoreContract' ./cmd/frontline ./internal/store/...
+	$(GO) test -race -count=1 ./internal/server/... ./internal/app/... ./internal/store/...
+	$(GO) test -race -count=1 -run 'TestReadsAcrossSwaps' ./cmd/frontline
 
 # Go benchmarks, the HTTP load test (wrk over loopback), then frontline
 # against PostGIS side by side (installs postgresql, postgis and wrk).
