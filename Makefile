@@ -15,7 +15,7 @@ export CGO_ENABLED := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT  := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
-.PHONY: all build run test test-deps bench bench-compare data inputs assets vet clean
+.PHONY: all build run test test-deps bench bench-compare load fuzz data inputs assets vet clean
 
 all: build
 
@@ -70,6 +70,25 @@ bench: inputs build
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem ./...
 	bash bench/http.sh
 	bash bench/postgis.sh
+
+# Every fuzz target in the repository, each for FUZZTIME (go test fuzzes
+# one target per run); a failure is reported after the rest have run, and
+# its input is left in the package's testdata/fuzz. `make test` runs the
+# seeds there.
+FUZZTIME ?= 30s
+fuzz:
+	@failed=""; for dir in $$(grep -rl --include='*_test.go' --exclude-dir=node_modules '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+		for target in $$(grep -h -o '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go | cut -c6-); do \
+			echo "== $$dir $$target ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$dir || failed="$$failed $$target"; \
+		done; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz failed:$$failed"; exit 1; fi
+
+# A realistic mix over loopback (wrk, DURATION default 60s): throughput,
+# p50/p99, RSS over the run, and the point query beside /healthz.
+load: build
+	bash bench/load.sh
 
 # A base revision (BASE, default 996e60b) against the working tree, side
 # by side in one run: point query, cold z7 tile, /api/controller over HTTP.

@@ -4,6 +4,7 @@
 // Usage:
 //
 //	frontline serve [--addr 127.0.0.1:8080] [--db frontline.db] [--base-url URL] [--trust-proxy]
+//	               [--read-timeout 30s] [--write-timeout 60s] [--idle-timeout 30s] [--memory-limit 512MiB]
 //	frontline geocode [--limit N] NAME...
 //	frontline reverse --lon LON --lat LAT
 //	frontline import [--db frontline.db] FILE.geojsonl

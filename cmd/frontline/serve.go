@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,6 +43,57 @@ type Config struct {
 	// TrustProxy makes links follow the Forwarded or X-Forwarded-Proto
 	// and X-Forwarded-Host headers of the proxy in front.
 	TrustProxy bool
+	// Timeouts bound how long a connection may hold the server; zero
+	// fields take [DefaultTimeouts]' values.
+	Timeouts Timeouts
+	// MemoryLimit is the soft limit given to the Go runtime
+	// (debug.SetMemoryLimit), in bytes; zero leaves the runtime's.
+	MemoryLimit int64
+}
+
+// Timeouts are the connection limits of the HTTP server. The event stream
+// is exempt from Write (it sets a deadline per event and heartbeat).
+type Timeouts struct {
+	ReadHeader time.Duration // to read a request's headers: ends slowloris
+	Read       time.Duration // to read a whole request, body included
+	// Write runs from the end of the headers to the end of the answer:
+	// a client that reads too slowly is cut off, and what its answer
+	// held is released.
+	Write time.Duration
+	Idle  time.Duration // a keep-alive connection waiting for its next request
+	// MaxHeaderBytes bounds a request's headers (net/http's default is 1 MB).
+	MaxHeaderBytes int
+}
+
+// DefaultTimeouts leave a slow mobile client a minute for the largest
+// answer (the whole control collection, about 15 MB, or 1.5 MB gzipped),
+// and close idle connections after 30 s, well before a flood of them
+// could exhaust the file descriptors.
+var DefaultTimeouts = Timeouts{
+	ReadHeader:     10 * time.Second,
+	Read:           30 * time.Second,
+	Write:          60 * time.Second,
+	Idle:           30 * time.Second,
+	MaxHeaderBytes: 64 << 10,
+}
+
+// orDefault fills t's zero fields from [DefaultTimeouts].
+func (t Timeouts) orDefault() Timeouts {
+	d := DefaultTimeouts
+	pick := func(v, def time.Duration) time.Duration {
+		if v > 0 {
+			return v
+		}
+		return def
+	}
+	t.ReadHeader = pick(t.ReadHeader, d.ReadHeader)
+	t.Read = pick(t.Read, d.Read)
+	t.Write = pick(t.Write, d.Write)
+	t.Idle = pick(t.Idle, d.Idle)
+	if t.MaxHeaderBytes <= 0 {
+		t.MaxHeaderBytes = d.MaxHeaderBytes
+	}
+	return t
 }
 
 // Main is a running service. Tests start it on 127.0.0.1:0 with a
@@ -105,9 +158,17 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if m.Config.MemoryLimit > 0 {
+		debug.SetMemoryLimit(m.Config.MemoryLimit)
+	}
+	t := m.Config.Timeouts.orDefault()
 	m.http = &http.Server{
 		Handler:           m.Server,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		WriteTimeout:      t.Write,
+		IdleTimeout:       t.Idle,
+		MaxHeaderBytes:    t.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
 	m.http.RegisterOnShutdown(m.Server.Close)
@@ -116,7 +177,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Server.SetReady(true)
 	m.Logger.Info("serving", slog.String("addr", "http://"+m.Addr()), slog.Duration("startup", time.Since(start)),
 		slog.String("version", version), slog.String("data_version", m.App.Current().Version),
-		slog.Bool("writes", m.Config.Token != ""))
+		slog.Bool("writes", m.Config.Token != ""), slog.Int64("memory_limit", debug.SetMemoryLimit(-1)))
 	return nil
 }
 
@@ -182,8 +243,28 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", trustProxy,
 		"build links from the proxy's Forwarded (proto=, host=) or X-Forwarded-Proto and X-Forwarded-Host\n"+
 			"headers; only behind a proxy that sets or replaces them, or any client picks its links (env FRONTLINE_TRUST_PROXY)")
+	fs.DurationVar(&cfg.Timeouts.Read, "read-timeout", DefaultTimeouts.Read, "longest time to read a request, body included")
+	fs.DurationVar(&cfg.Timeouts.Write, "write-timeout", DefaultTimeouts.Write,
+		"longest time to answer a request: a client reading slower is cut off (the event stream is exempt)")
+	fs.DurationVar(&cfg.Timeouts.Idle, "idle-timeout", DefaultTimeouts.Idle, "how long an idle keep-alive connection is kept open")
+	memoryLimitDefault := defaultMemoryLimit
+	if v := os.Getenv("GOMEMLIMIT"); v != "" {
+		memoryLimitDefault = v
+	}
+	memoryLimit := fs.String("memory-limit", memoryLimitDefault,
+		"soft memory limit of the Go runtime, e.g. 512MiB or 2GiB, or off; the garbage collector works harder\n"+
+			"as the heap nears it (env GOMEMLIMIT)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var err error
+	if cfg.MemoryLimit, err = parseMemoryLimit(*memoryLimit); err != nil {
+		return usageErrorf("--memory-limit: %v", err)
+	}
+	for name, d := range map[string]time.Duration{"read": cfg.Timeouts.Read, "write": cfg.Timeouts.Write, "idle": cfg.Timeouts.Idle} {
+		if d <= 0 {
+			return usageErrorf("--%s-timeout must be positive, got %v", name, d)
+		}
 	}
 	if cfg.BaseURL != "" {
 		if _, err := server.ParseBaseURL(cfg.BaseURL); err != nil {
@@ -212,4 +293,31 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		m.done <- err // for Close
 	}
 	return m.Close()
+}
+
+// defaultMemoryLimit keeps the heap of the service, under a flood of
+// heavy requests, within a 1 GB machine.
+const defaultMemoryLimit = "512MiB"
+
+// parseMemoryLimit reads a size as GOMEMLIMIT writes it: bytes with an
+// optional B, KiB, MiB, GiB or TiB suffix, or "off" for no limit.
+func parseMemoryLimit(s string) (int64, error) {
+	if s == "off" {
+		return math.MaxInt64, nil
+	}
+	num, mult := s, int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			num, mult = strings.TrimSuffix(s, u.suffix), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("%q is not a size like 512MiB, 2GiB or off", s)
+	}
+	return n * mult, nil
 }

@@ -44,6 +44,9 @@ func CheckText(text string) error {
 	if !utf8.ValidString(text) {
 		return geo.Errorf(geo.EINVALID, "the text is not valid UTF-8")
 	}
+	if strings.IndexByte(text, 0) >= 0 {
+		return geo.Errorf(geo.EINVALID, "the text contains a NUL byte")
+	}
 	return nil
 }
 

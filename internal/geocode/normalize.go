@@ -47,12 +47,14 @@ func Fold(s string) string {
 		case unicode.Is(unicode.Mn, r):
 			// Diacritics and Arabic short vowels, split off by NFD.
 		default:
+			// Lower first: foldRune knows the small letters (Ħ is ħ is h).
+			r = unicode.ToLower(r)
 			if f, ok := foldRune(r); ok {
 				if f != 0 {
 					b.WriteRune(f)
 				}
 			} else if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				b.WriteRune(unicode.ToLower(r))
+				b.WriteRune(r)
 			} else {
 				b.WriteByte(' ')
 			}

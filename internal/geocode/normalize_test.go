@@ -65,7 +65,7 @@ func TestSkeletonSharedBySpellings(t *testing.T) {
 }
 
 func FuzzFold(f *testing.F) {
-	for _, s := range []string{"Ḩamāh", "Dar'a", "حَمَاة", "Deir ez-Zor", "", "al-", "\xff", "Ağrı"} {
+	for _, s := range []string{"Ḩamāh", "Dar'a", "حَمَاة", "Deir ez-Zor", "", "al-", "\xff", "Ağrı", "Ħ", "ŁØĐ"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

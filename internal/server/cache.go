@@ -11,8 +11,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"frontline/internal/app"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // response is an encoded answer (a tile, a page of features) with its
@@ -22,6 +25,10 @@ type response struct {
 	body         []byte
 	etag         string
 	compressible bool
+	// empty marks an answer with nothing on it (an empty tile): cheap to
+	// make again, so never cached, where it would cost far more than its
+	// bytes.
+	empty bool
 	// Header values made once, so that a cached answer costs no
 	// allocation for them; never modified once made.
 	etagHeader, lengthHeader []string
@@ -52,8 +59,14 @@ func (t *response) gzipped() []byte {
 	t.gzOnce.Do(func() {
 		var buf bytes.Buffer
 		// Made once per cached answer, so the default level's better
-		// ratio costs little: item pages shrink by a seventh over BestSpeed.
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+		// ratio costs little: item pages shrink by a seventh over
+		// BestSpeed. Not so for the largest (the whole control collection,
+		// ~16 MB, takes 2.3 s at the default level).
+		level := gzip.DefaultCompression
+		if len(t.body) > bestSpeedAbove {
+			level = gzip.BestSpeed
+		}
+		zw, _ := gzip.NewWriterLevel(&buf, level)
 		zw.Write(t.body)
 		zw.Close()
 		t.gz = buf.Bytes()
@@ -62,17 +75,27 @@ func (t *response) gzipped() []byte {
 	return t.gz
 }
 
+// bestSpeedAbove is the body size above which gzip trades ratio for
+// speed: at the default level a body costs about 140 ms a megabyte.
+const bestSpeedAbove = 1 << 20
+
+// entryOverhead is what a cached answer costs beyond its body and key:
+// the response with its header values and validator, the list element,
+// the cache entry and the map's share. TestCacheEntryOverhead measures it.
+const entryOverhead = 480
+
 // cost is what a response counts against the cache's bound: its bytes
 // and, when it may be gzipped, room for that form.
 func (t *response) cost(key string) int {
-	n := len(t.body) + len(key) + 64
+	n := len(t.body) + len(key) + entryOverhead
 	if t.compressible {
 		n += len(t.body) / 2
 	}
 	return n
 }
 
-// ResponseCacheBytes bounds the in-memory cache of tiles and item pages.
+// ResponseCacheBytes bounds the in-memory cache of tiles, item pages and
+// the other answers built once per snapshot: one bound for all of them.
 var ResponseCacheBytes = 64 << 20
 
 // responseCache keeps recent encoded answers, bounded by their bytes,
@@ -85,6 +108,12 @@ type responseCache struct {
 	size  int
 	order *list.List // of *cacheEntry, most recent first
 	byKey map[string]*list.Element
+
+	// Misses are built here, within bounds: flight makes concurrent
+	// misses of one key build once; work bounds the builds of each kind.
+	flight singleflight.Group
+	work   workLimits
+	builds atomic.Int64 // answers built, for tests
 }
 
 type cacheEntry struct {
@@ -93,7 +122,7 @@ type cacheEntry struct {
 }
 
 func newResponseCache(maxBytes int) *responseCache {
-	return &responseCache{max: maxBytes, order: list.New(), byKey: map[string]*list.Element{}}
+	return &responseCache{max: maxBytes, order: list.New(), byKey: map[string]*list.Element{}, work: newWorkLimits(Limits)}
 }
 
 func (c *responseCache) get(key string) (*response, bool) {
@@ -108,7 +137,7 @@ func (c *responseCache) get(key string) (*response, bool) {
 
 func (c *responseCache) put(key string, r *response) {
 	n := r.cost(key)
-	if n > c.max {
+	if r.empty || n > c.max {
 		return
 	}
 	c.mu.Lock()

@@ -1,9 +1,13 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
+	"os"
+	"syscall"
 
 	"frontline/geo"
 )
@@ -44,6 +48,12 @@ func writeProblem(w http.ResponseWriter, r *http.Request, status int, detail str
 // writeError answers with the problem err stands for. Internal errors are
 // logged and shown to the client only as "Internal error.".
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if clientGone(r, err) {
+		// Nobody is left to answer, and a flood of these must not
+		// flood the log.
+		s.Logger.Debug("client gone", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+		return
+	}
 	code := geo.ErrorCode(err)
 	status, ok := statusOf[code]
 	if !ok {
@@ -53,4 +63,14 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.Logger.Error("request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
 	writeProblem(w, r, status, geo.ErrorMessage(err))
+}
+
+// clientGone reports whether err says only that the client went away
+// while it was being answered: it closed or reset the connection, gave
+// up (its request's context is canceled), or read too slowly for the
+// write timeout.
+func clientGone(r *http.Request, err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, http.ErrAbortHandler) ||
+		(errors.Is(err, context.Canceled) && r.Context().Err() != nil)
 }

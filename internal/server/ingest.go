@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"frontline/geo"
 	"frontline/internal/app"
@@ -91,7 +92,7 @@ func (s *Server) geoparse(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.App.Geoparse(string(body), published)
+	res, err := s.geoparseBounded(w, r, string(body), published)
 	if err != nil {
 		return err
 	}
@@ -156,6 +157,10 @@ func DecodeArticle(body []byte) (*geo.Article, error) {
 }
 
 func decodeStrict(body []byte, v any) error {
+	// encoding/json would quietly turn invalid bytes into U+FFFD.
+	if !utf8.Valid(body) {
+		return geo.Errorf(geo.EINVALID, "the body is not valid UTF-8")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

@@ -246,12 +246,20 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	base := baseURL(r)
 	page := itemsPage{base: base, c: c, q: q, at: at, filters: filters}
 	key := v.snap.Version + "|ogc:" + c.id + "/items" + page.query(q.offset).format(q.html).String() + "|" + base
-	resp, ok := s.cache.get(key)
-	if !ok {
-		if resp, err = s.encodeItems(v, page); err != nil {
-			return err
-		}
-		s.cache.put(key, resp)
+	var all []*ogcFeature
+	weight := func() int64 { // the features on the page
+		all = v.collection(s, c).matching(q)
+		from, to := pageBounds(q, len(all))
+		return int64(to - from)
+	}
+	resp, err := s.cachedOrBuilt(w, r, key, s.cache.work.items, weight, func() (*response, error) {
+		return s.encodeItems(v, page, all)
+	})
+	if err == errAnswered {
+		return nil
+	}
+	if err != nil {
+		return err
 	}
 	w.Header().Add("Vary", "Accept")
 	cacheFor(w, r, v.snap)
@@ -309,10 +317,20 @@ type featurePageTail struct {
 	Attribution    string `json:"attribution"`
 }
 
-// encodeItems makes a page of items in its JSON or HTML form.
-func (s *Server) encodeItems(v *view, p itemsPage) (*response, error) {
-	all := v.collection(s, p.c).matching(p.q)
-	from, to := min(p.q.offset, len(all)), min(p.q.offset+p.q.limit, len(all))
+// pageBounds are the indexes in the matched features of the page q asks
+// for; an offset near the largest int does not overflow.
+func pageBounds(q ogcQuery, matched int) (from, to int) {
+	from = min(max(q.offset, 0), matched)
+	return from, from + min(max(q.limit, 0), matched-from)
+}
+
+// encodeItems makes a page of items in its JSON or HTML form from all
+// the features matching the page's query (nil to find them).
+func (s *Server) encodeItems(v *view, p itemsPage, all []*ogcFeature) (*response, error) {
+	if all == nil {
+		all = v.collection(s, p.c).matching(p.q)
+	}
+	from, to := pageBounds(p.q, len(all))
 	page := all[from:to]
 	links := p.links(len(all), len(page), p.q.html)
 	if p.q.html {

@@ -114,6 +114,12 @@ func meetsBBoxes(bs []orb.Bound, b orb.Bound) bool {
 	return true
 }
 
+// maxOffset bounds offset: it is far beyond the end of every collection
+// (the largest, places, holds a few thousand features), so no page is
+// lost, and offset+limit cannot overflow. An offset between a collection's
+// end and maxOffset is an empty page.
+const maxOffset = 1_000_000
+
 // parseOGCQuery reads the query of an OGC route; items routes also take
 // limit and offset. Unknown parameters and malformed values are EINVALID.
 func parseOGCQuery(r *http.Request, paged bool) (ogcQuery, error) {
@@ -170,8 +176,8 @@ func parseOGCQuery(r *http.Request, paged bool) (ogcQuery, error) {
 	if oq.offset, err = intParam(q.Get("offset"), "offset", 0); err != nil {
 		return oq, err
 	}
-	if oq.offset < 0 {
-		return oq, geo.Errorf(geo.EINVALID, "offset must not be negative, got %d", oq.offset)
+	if oq.offset < 0 || oq.offset > maxOffset {
+		return oq, geo.Errorf(geo.EINVALID, "offset must be within 0..%d, got %d", maxOffset, oq.offset)
 	}
 	return oq, nil
 }
@@ -186,8 +192,9 @@ func prefersHTML(accept string) bool {
 			continue
 		}
 		q := 1.0
-		if v, ok := params["q"]; ok {
-			if q, err = strconv.ParseFloat(v, 64); err != nil {
+		if v, given := params["q"]; given {
+			var valid bool
+			if q, valid = parseDecimal(v); !valid {
 				continue
 			}
 		}

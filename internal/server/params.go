@@ -131,8 +131,8 @@ func parseBBox(v string) (orb.Bound, bool, error) {
 	}
 	n := make([]float64, len(parts))
 	for i, p := range parts {
-		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		f, ok := parseDecimal(strings.TrimSpace(p))
+		if !ok {
 			return orb.Bound{}, false, geo.Errorf(geo.EINVALID, "bbox %q: %q is not a number", v, p)
 		}
 		n[i] = f
@@ -158,9 +158,9 @@ func intParam(v, name string, def int) (int, error) {
 	if v == "" {
 		return def, nil
 	}
-	n, err := strconv.Atoi(v)
+	n, err := parseWhole(v)
 	if err != nil {
-		return 0, geo.Errorf(geo.EINVALID, "%s must be a whole number, got %q", name, v)
+		return 0, geo.Errorf(geo.EINVALID, "%s must be a whole number in decimal digits, got %q", name, v)
 	}
 	return n, nil
 }
@@ -169,8 +169,8 @@ func floatParam(v, name string) (float64, error) {
 	if v == "" {
 		return 0, geo.Errorf(geo.EINVALID, "%s is required", name)
 	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+	f, ok := parseDecimal(v)
+	if !ok {
 		return 0, geo.Errorf(geo.EINVALID, "%s must be a number in decimal degrees, got %q", name, v)
 	}
 	return f, nil
@@ -196,4 +196,73 @@ func PointOf(lonText, latText string) (orb.Point, error) {
 		return orb.Point{}, geo.Errorf(geo.EINVALID, "lon must be within -180..180 and lat within -90..90")
 	}
 	return orb.Point{lon, lat}, nil
+}
+
+// Numbers in a query are read as plain decimal only. strconv alone also
+// takes underscores (ParseFloat reads 1_0 as 10), hex (0x1p4 is 16), a
+// leading plus, Inf and NaN, and turns 1e309 into infinity: none of them
+// is a number a client means, and each would be one more spelling of the
+// same answer to cache.
+
+// parseDecimal reads a finite number written as an optional minus, digits
+// with at most one point among them, and an optional exponent (e or E, an
+// optional sign, digits). A value too small to represent reads as 0.
+func parseDecimal(s string) (float64, bool) {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	digits := skipDigits(s, &i)
+	if i < len(s) && s[i] == '.' {
+		i++
+		digits += skipDigits(s, &i)
+	}
+	if digits == 0 {
+		return 0, false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if skipDigits(s, &i) == 0 {
+			return 0, false
+		}
+	}
+	if i != len(s) {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) { // ErrRange: beyond float64
+		return 0, false
+	}
+	return f, true
+}
+
+// parseWhole reads a whole number written as an optional minus and
+// decimal digits, as [strconv.Atoi] does but refusing a plus sign; a
+// number beyond int is an error too.
+func parseWhole(s string) (int, error) {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	if skipDigits(s, &i) == 0 || i != len(s) {
+		return 0, strconv.ErrSyntax
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil { // out of range: Atoi would give the nearest int
+		return 0, err
+	}
+	return n, nil
+}
+
+// skipDigits advances *i past the ASCII digits at s[*i:] and returns
+// how many there were.
+func skipDigits(s string, i *int) int {
+	start := *i
+	for *i < len(s) && '0' <= s[*i] && s[*i] <= '9' {
+		*i++
+	}
+	return *i - start
 }

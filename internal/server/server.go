@@ -144,11 +144,13 @@ func (s *Server) current() (*view, error) {
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.recoverer, s.logRequests)
+	r.Use(s.securityHeaders, s.recoverer, s.logRequests)
 	if s.publicBaseURL != "" || s.trustProxy {
 		r.Use(s.publicBase)
 	}
-	r.Use(s.cors)
+	// A query that cannot be read is a 400 before any handler sees it;
+	// after cors, so that a browser on another site can read the problem.
+	r.Use(s.cors, checkQuery)
 	r.NotFound(notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 

@@ -8,7 +8,6 @@ import (
 	"image/png"
 	"math"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -66,17 +65,28 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, ext, contentT
 	// By instant, not index: an index names other ground in another
 	// snapshot.
 	key := fmt.Sprintf("%s/%d/%d/%d/%d.%s", snap.Version, snap.Keyframes[k].At.Unix(), t.Z, t.X, t.Y, ext)
-	resp, ok := s.cache.get(key)
-	if !ok {
+	lim := s.cache.work.vectorTiles
+	if ext == "png" {
+		lim = s.cache.work.rasterTiles
+	}
+	resp, err := s.cachedOrBuilt(w, r, key, lim, nil, func() (*response, error) {
 		body, err := render(snap.Renderer, t, k)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if body == nil && ext == "png" {
+		empty := body == nil
+		if empty && ext == "png" {
 			body = transparentPNG()
 		}
-		resp = newResponse(snap.Version, body, compress)
-		s.cache.put(key, resp)
+		resp := newResponse(snap.Version, body, compress)
+		resp.empty = empty
+		return resp, nil
+	})
+	if err == errAnswered {
+		return nil
+	}
+	if err != nil {
+		return err
 	}
 	cacheFor(w, r, snap)
 	if resp.body == nil {
@@ -108,7 +118,7 @@ var transparentPNG = sync.OnceValue(func() []byte {
 func tileParams(r *http.Request) (maptile.Tile, error) {
 	parse := func(name string) (int, error) {
 		v := chi.URLParam(r, name)
-		n, err := strconv.Atoi(v)
+		n, err := parseWhole(v)
 		if err != nil || n < 0 {
 			return 0, geo.Errorf(geo.EINVALID, "tile %s must be a whole number, got %q", name, v)
 		}
