@@ -47,9 +47,9 @@ for line in io.lines(os.getenv("KEYFRAMES")) do keyframes[#keyframes + 1] = line
 local assets = { "/", "/app.css", "/js/main.js", "/js/map.js", "/vendor/leaflet/leaflet.js", "/tiles.json" }
 local names = { "Aleppo", "Hamah", "Homs", "Damascus", "Daraa", "Saidnaya", "Al Qaim", "Idlib", "Raqqa" }
 counts = {}
--- Points inside Syria, jittered by up to 0.1 degree.
-local cities = { {37.16, 36.20}, {36.76, 35.13}, {36.72, 34.73}, {36.29, 33.51}, {36.10, 32.62}, {39.01, 35.95},
-  {36.63, 35.93}, {40.14, 35.34}, {35.78, 35.53}, {38.27, 34.56}, {40.75, 36.50} }
+-- Points inside Syria, away from its borders and coast, jittered by up to 0.05 degree.
+local cities = { {37.16, 36.20}, {36.76, 35.13}, {36.72, 34.73}, {36.29, 33.51}, {36.20, 32.75}, {39.01, 35.95},
+  {36.63, 35.93}, {40.14, 35.34}, {38.27, 34.56}, {40.75, 36.50} }
 local function tile(z)
   -- Syria spans about lon 35.7-42.4, lat 32.3-37.3.
   local lon = 35.7 + math.random() * 6.7
@@ -87,8 +87,8 @@ function request()
     path = tile(math.random(5, 10))
   elseif p < 0.75 then
     local c = cities[math.random(#cities)]
-    path = string.format("/api/controller?lon=%.4f&lat=%.4f&at=%s", c[1] + (math.random() - 0.5) * 0.2,
-      c[2] + (math.random() - 0.5) * 0.2, keyframes[math.random(#keyframes)])
+    path = string.format("/api/controller?lon=%.4f&lat=%.4f&at=%s", c[1] + (math.random() - 0.5) * 0.1,
+      c[2] + (math.random() - 0.5) * 0.1, keyframes[math.random(#keyframes)])
   elseif p < 0.85 then
     path = assets[math.random(#assets)]
   elseif p < 0.93 then

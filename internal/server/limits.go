@@ -55,9 +55,14 @@ func DefaultWorkLimits() WorkLimits {
 		VectorTiles:     n,
 		RasterTiles:     max(1, n/2),
 		Geoparse:        max(1, n/2),
-		Queue:           16 * n,
-		Wait:            time.Second,
-		BuildsPerMinute: 1200, // a map panning fast asks for a few hundred cold tiles a minute
+		// A waiting request holds only a goroutine; the queue is there so
+		// that waits stay bounded, and must fit a few maps filling their
+		// screens with cold tiles at once.
+		Queue: 128 * n,
+		Wait:  2 * time.Second,
+		// The page's animation over every keyframe asks for a thousand or
+		// two cold tiles a minute, and users behind one NAT share an address.
+		BuildsPerMinute: 6000,
 	}
 }
 
