@@ -535,28 +535,11 @@ func (c *ringClipper) assemble(shape [][][][2]int32) [][][][2]int32 {
 // units at origin o.
 func ringSide32(r [][2]int64, s [][2]int32, o [2]int64) int {
 	for _, p := range r[:len(r)-1] {
-		if side := pointInRing32([2]int64{p[0] - o[0], p[1] - o[1]}, s); side != 0 {
+		if side := pointInRing([2]int64{p[0] - o[0], p[1] - o[1]}, s); side != 0 {
 			return side
 		}
 	}
 	return 0
-}
-
-func pointInRing32(p [2]int64, r [][2]int32) int {
-	in := false
-	for i := 0; i+1 < len(r); i++ {
-		a, b := [2]int64{int64(r[i][0]), int64(r[i][1])}, [2]int64{int64(r[i+1][0]), int64(r[i+1][1])}
-		switch edgeSide(p, a, b) {
-		case 0:
-			return 0
-		case 1:
-			in = !in
-		}
-	}
-	if in {
-		return 1
-	}
-	return -1
 }
 
 // toTile is closed ring r in the units of the tile at the clipper's

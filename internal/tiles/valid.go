@@ -539,10 +539,11 @@ func ringSide(r, s [][2]int64) int {
 
 // pointInRing is 1 when p is strictly inside closed ring r, 0 on it, -1
 // outside.
-func pointInRing(p [2]int64, r [][2]int64) int {
+func pointInRing[T int32 | int64](p [2]int64, r [][2]T) int {
 	in := false
 	for i := 0; i+1 < len(r); i++ {
-		switch edgeSide(p, r[i], r[i+1]) {
+		a, b := [2]int64{int64(r[i][0]), int64(r[i][1])}, [2]int64{int64(r[i+1][0]), int64(r[i+1][1])}
+		switch edgeSide(p, a, b) {
 		case 0:
 			return 0
 		case 1:
