@@ -45,6 +45,9 @@ func send(tb testing.TB, method, url string, header map[string]string) (*http.Re
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
+	if h := req.Header.Get("Host"); h != "" {
+		req.Host = h // net/http sends req.Host, not the header
+	}
 	if req.Header.Get("Accept-Encoding") == "" {
 		req.Header.Set("Accept-Encoding", "identity")
 	}
@@ -432,6 +435,17 @@ func TestLinksBehindProxy(t *testing.T) {
 		}
 		if self := ogcSelf(t, base, xfwd); !strings.HasPrefix(self, base+"/ogc/") {
 			t.Errorf("without --trust-proxy the headers made the link %s", self)
+		}
+		// Nor does the Host a client sends: links name the address served.
+		evil := map[string]string{"Host": "evil.example.org"}
+		if tiles, _ := tileJSON(t, base, evil); !strings.HasPrefix(tiles, base+"/tiles/") {
+			t.Errorf("Host: evil.example.org made the tiles %s", tiles)
+		}
+		if self := ogcSelf(t, base, evil); !strings.HasPrefix(self, base+"/ogc/") {
+			t.Errorf("Host: evil.example.org made the link %s", self)
+		}
+		if res, body := send(t, "GET", base+"/ogc/api", evil); !strings.Contains(string(body), base) || strings.Contains(string(body), "evil.example.org") {
+			t.Errorf("Host: evil.example.org in the OpenAPI document (%d)", res.StatusCode)
 		}
 	})
 	t.Run("trusted", func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -144,6 +145,43 @@ func TestWritesNeedTheToken(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), `"path":"/api/articles"`) {
 		t.Error("the debug log did not record the request, so the check above proves nothing")
+	}
+}
+
+// Guessing the token is slow: after ten failed writes in a minute a
+// client is refused 429, even with the right token (else the refusals
+// would tell it when it guessed right); another client is not.
+func TestFailedTokensAreLimited(t *testing.T) {
+	m := MustRunWith(t, Config{DB: filepath.Join(t.TempDir(), "f.db"), Token: testToken}, nil)
+	base := "http://" + m.Addr()
+	reject := call{method: "POST", path: "/api/claims/1/reject", contentType: "application/json", body: `{"reason":"test"}`}
+	for i := range 10 {
+		reject.token = fmt.Sprintf("guess-%d", i)
+		if res, b := reject.do(t, base); res.StatusCode != 401 {
+			t.Fatalf("guess %d: %d %s", i, res.StatusCode, b)
+		}
+	}
+	for _, token := range []string{"guess-10", testToken} {
+		reject.token = token
+		res, b := reject.do(t, base)
+		if res.StatusCode != 429 || res.Header.Get("Retry-After") == "" || res.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("after ten failures, token %q: %d Retry-After %q %s", token, res.StatusCode, res.Header.Get("Retry-After"), b)
+		}
+	}
+	// 127.0.0.2 is loopback too, and another client to the limit.
+	other := &http.Client{Transport: &http.Transport{DialContext: (&net.Dialer{
+		LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}}).DialContext}}
+	req, _ := http.NewRequest("POST", base+reject.path, strings.NewReader(reject.body))
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := other.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 404 { // no claim 1: past the token, to the handler
+		t.Errorf("another client with the right token: %d %s", res.StatusCode, b)
 	}
 }
 

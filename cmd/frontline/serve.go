@@ -37,8 +37,9 @@ type Config struct {
 	Token string
 	// BaseURL is what every link starts with when the service is
 	// published elsewhere than it listens, e.g. behind a proxy at
-	// https://maps.example.org/frontline; "" builds links from each
-	// request. It wins over TrustProxy.
+	// https://maps.example.org/frontline; "" builds them from the
+	// address listened on (or, with TrustProxy, from the proxy's
+	// headers), never from a request's Host. It wins over TrustProxy.
 	BaseURL string
 	// TrustProxy makes links follow the Forwarded or X-Forwarded-Proto
 	// and X-Forwarded-Host headers of the proxy in front.
@@ -145,19 +146,19 @@ func (m *Main) Run(ctx context.Context) error {
 	m.wg.Add(1)
 	go func() { defer m.wg.Done(); m.App.Watch(watchCtx) }()
 
-	opts := []server.Option{server.WithToken(m.Config.Token), server.WithTrustProxy(m.Config.TrustProxy)}
-	if m.Config.BaseURL != "" {
-		base, err := server.ParseBaseURL(m.Config.BaseURL)
-		if err != nil {
-			return usageErrorf("--base-url: %v", err)
-		}
-		opts = append(opts, server.WithBaseURL(base))
-	}
-	m.Server = server.New(m.App, web.FS, data.Attribution, m.Logger, opts...)
 	m.ln, err = net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return err
 	}
+	base, err := m.linkBase()
+	if err != nil {
+		return err
+	}
+	opts := []server.Option{server.WithToken(m.Config.Token), server.WithTrustProxy(m.Config.TrustProxy)}
+	if base != "" {
+		opts = append(opts, server.WithBaseURL(base))
+	}
+	m.Server = server.New(m.App, web.FS, data.Attribution, m.Logger, opts...)
 	if m.Config.MemoryLimit > 0 {
 		debug.SetMemoryLimit(m.Config.MemoryLimit)
 	}
@@ -179,6 +180,36 @@ func (m *Main) Run(ctx context.Context) error {
 		slog.String("version", version), slog.String("data_version", m.App.Current().Version),
 		slog.Bool("writes", m.Config.Token != ""), slog.Int64("memory_limit", debug.SetMemoryLimit(-1)))
 	return nil
+}
+
+// linkBase is what the links of answers start with: --base-url, else
+// nothing when a trusted proxy says it per request, else the address
+// the service listens on. Never the request's Host header: answers with
+// links are cached, here and by others, so a client choosing its Host
+// would choose other clients' links. A service listening on every
+// address is linked as localhost, and says so once: clients reaching it
+// by another name need --base-url.
+func (m *Main) linkBase() (string, error) {
+	if m.Config.BaseURL != "" {
+		base, err := server.ParseBaseURL(m.Config.BaseURL)
+		if err != nil {
+			return "", usageErrorf("--base-url: %v", err)
+		}
+		return base, nil
+	}
+	if m.Config.TrustProxy {
+		return "", nil
+	}
+	host, port, err := net.SplitHostPort(m.ln.Addr().String())
+	if err != nil {
+		return "", err
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+		m.Logger.Warn("links name localhost: clients reaching the service by another address need --base-url",
+			slog.String("addr", m.Config.Addr))
+	}
+	return server.ParseBaseURL("http://" + net.JoinHostPort(host, port))
 }
 
 // openStore opens the SQLite store at path, making its folder.

@@ -51,10 +51,10 @@ type WorkLimits struct {
 func DefaultWorkLimits() WorkLimits {
 	n := int64(runtime.GOMAXPROCS(0))
 	return WorkLimits{
-		ItemFeatures:    max(1, n/2) * 1000,
-		VectorTiles:     n,
-		RasterTiles:     max(1, n/2),
-		Geoparse:        max(1, n/2),
+		ItemFeatures: max(1, n/2) * 1000,
+		VectorTiles:  n,
+		RasterTiles:  max(1, n/2),
+		Geoparse:     max(1, n/2),
 		// A waiting request holds only a goroutine; the queue is there so
 		// that waits stay bounded, and must fit a few maps filling their
 		// screens with cold tiles at once.
