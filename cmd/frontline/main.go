@@ -14,6 +14,7 @@
 //	frontline geoparse [--published T] < article.txt
 //	frontline ingest --published T [--url U --outlet O] [--db frontline.db] ARTICLE.txt
 //	frontline claims [list|accept ID|reject ID] [flags] [--db frontline.db]
+//	frontline backup [--db frontline.db] OUT.db
 //	frontline version
 package main
 
@@ -54,6 +55,7 @@ Commands:
   geoparse   the places a news text names, and the control claims it makes
   ingest     store a news article with its places and proposed claims
   claims     list proposed claims; accept or reject them
+  backup     copy the database into a new file, while it is served
   version    print the version
 
 Run "frontline COMMAND -h" for a command's flags.
@@ -86,6 +88,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runIngest(ctx, args[1:], stdout, stderr)
 	case "claims":
 		err = runClaims(ctx, args[1:], stdout, stderr)
+	case "backup":
+		err = runBackup(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 	case "help", "-h", "--help":
