@@ -17,8 +17,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -96,21 +94,8 @@ func clientNewSession(t *testing.T, pages, service string) *clientSession {
 	// The window's size includes what headless Chromium keeps for its
 	// own frame: the page gets the whole size only when asked.
 	b.run(t, chromedp.EmulateViewport(1000, 450))
-	// The browser's own log carries what no script sees: a request that
-	// CORS blocked, a resource that failed to load.
-	err := chromedp.Listen(b.ctx, func(ev any) {
-		if ev, ok := ev.(*log.EventEntryAdded); ok && ev.Entry.Level == log.EntryLevelError {
-			b.mu.Lock()
-			b.problems = append(b.problems, fmt.Sprintf("browser log (%s): %s %s", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL))
-			b.mu.Unlock()
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Call(b.ctx, log.Enable, cdp.Empty{}); err != nil {
-		t.Fatal(err)
-	}
+	// newBrowser records the browser's own log too (CORS refusals,
+	// failed loads), which no script sees.
 	return &clientSession{browser: b, pages: pages, service: service}
 }
 

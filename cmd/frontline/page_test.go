@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -22,7 +24,9 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 
+	"github.com/chromedp/cdproto/cdp"
 	cdpfetch "github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -38,6 +42,9 @@ type browser struct {
 	requests []string
 	problems []string
 	bytes    map[network.RequestID]float64 // bytes on the wire per response
+	// intercepted holds the URLs a test took over with the Fetch domain
+	// (to answer or to fail them itself): how they end is the test's to judge.
+	intercepted map[string]bool
 }
 
 func newBrowser(t *testing.T, width, height int) *browser {
@@ -58,7 +65,7 @@ func newBrowser(t *testing.T, width, height int) *browser {
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
-	b := &browser{ctx: ctx, bytes: map[network.RequestID]float64{}}
+	b := &browser{ctx: ctx, bytes: map[network.RequestID]float64{}, intercepted: map[string]bool{}}
 	b.record(t)
 	return b
 }
@@ -78,6 +85,8 @@ func (b *browser) record(t *testing.T) {
 			}
 		case *network.EventLoadingFinished:
 			b.bytes[ev.RequestID] = ev.EncodedDataLength
+		case *cdpfetch.EventRequestPaused:
+			b.intercepted[ev.Request.URL] = true
 		case *runtime.EventConsoleAPICalled:
 			if ev.Type == runtime.ConsoleAPICalledTypeError {
 				var args []string
@@ -93,6 +102,16 @@ func (b *browser) record(t *testing.T) {
 				msg += " " + d.Exception.Description
 			}
 			b.problems = append(b.problems, fmt.Sprintf("exception at %s:%d: %s", d.URL, d.LineNumber, msg))
+		case *log.EventEntryAdded:
+			// The browser's own errors, which no script sees: what the
+			// Content-Security-Policy refused, a request CORS blocked, a
+			// resource that failed to load.
+			e := ev.Entry
+			if e.Level != log.EntryLevelError || isStatusEntry(e) ||
+				e.Source == log.EntrySourceNetwork && b.intercepted[e.URL] {
+				return
+			}
+			b.problems = append(b.problems, fmt.Sprintf("browser log (%s): %s %s", e.Source, e.Text, e.URL))
 		}
 	})
 	if err != nil {
@@ -101,6 +120,17 @@ func (b *browser) record(t *testing.T) {
 	if _, err := chromedp.Call(b.ctx, network.Enable, network.EnableParams{}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := chromedp.Call(b.ctx, log.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// isStatusEntry reports whether a log entry only repeats an HTTP error
+// status, which the network events record already as "HTTP status for
+// URL" (the form tests that provoke one allow).
+func isStatusEntry(e *log.Entry) bool {
+	return e.Source == log.EntrySourceNetwork &&
+		strings.HasPrefix(e.Text, "Failed to load resource: the server responded with a status of ")
 }
 
 func (b *browser) run(t *testing.T, actions ...chromedp.Action[chromedp.Void]) {
@@ -164,7 +194,6 @@ func (b *browser) text(t *testing.T, sel string) string {
 	return strings.TrimSpace(evaluate[string](t, b, fmt.Sprintf(`document.querySelector(%q).innerText`, sel)))
 }
 
-// setInstant moves the slider as a user would: value, then an input event.
 // checkClean fails the test on any request that left the service at base
 // and on anything the browser complained of.
 func (b *browser) checkClean(t *testing.T, base string) {
@@ -181,11 +210,47 @@ func (b *browser) checkClean(t *testing.T, base string) {
 	}
 }
 
+// setInstant moves the slider as a user would: value, then an input event.
 func (b *browser) setInstant(t *testing.T, iso string) {
 	t.Helper()
 	b.run(t, do(fmt.Sprintf(`const s = document.getElementById('slider');
 		s.value = String(Date.parse(%q)); s.dispatchEvent(new Event('input', {bubbles: true}))`, iso)),
 		waitFor(settled))
+}
+
+// The recorder catches what the browser refuses on its own, which the
+// page's scripts never see: a page whose Content-Security-Policy allows
+// only its own scripts, with an inline script beside one of its own, is
+// reported, and the inline script does not run.
+func TestPageRecorderCatchesCSPRefusals(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'")
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><title>csp</title><script>window.inlineRan = true</script><script src="/own.js"></script>`)
+	})
+	mux.HandleFunc("GET /own.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript")
+		fmt.Fprint(w, `window.ownRan = true`)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+
+	b := newBrowser(t, 800, 600)
+	b.run(t, chromedp.Navigate(srv.URL+"/"), waitFor(`window.ownRan === true`))
+	if evaluate[bool](t, b, `window.inlineRan === true`) {
+		t.Fatal("the inline script ran: the policy did not apply, so this test shows nothing")
+	}
+	var got []string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		b.mu.Lock()
+		got = slices.Clone(b.problems)
+		b.mu.Unlock()
+		if slices.ContainsFunc(got, func(p string) bool { return strings.Contains(p, "Content Security Policy") }) {
+			return
+		}
+	}
+	t.Errorf("the refused inline script was not recorded; recorded: %q", got)
 }
 
 func screenshotDir(t *testing.T) string {

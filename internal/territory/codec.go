@@ -30,7 +30,7 @@ func Digest(changes []*geo.Change, outline orb.MultiPolygon, places func(string)
 		}
 	}
 	for _, c := range changes {
-		fmt.Fprintln(h, c.ID, c.Place, c.Area, c.Faction, c.At.Format(time.RFC3339), c.Status, c.RadiusKm, len(c.Shape))
+		fmt.Fprintln(h, c.ID, c.Place, c.Area, c.Faction, c.At.UTC().Format(time.RFC3339Nano), c.Status, c.RadiusKm, len(c.Shape))
 		if p := places(c.Place); c.Place != "" && p != nil {
 			fmt.Fprintln(h, p.Point, p.ReachKm())
 		}

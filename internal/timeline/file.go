@@ -109,7 +109,13 @@ func parse(b []byte) (*geo.Change, error) {
 		if c.Area == "" {
 			return nil, geo.Errorf(geo.EINVALID, "change %s: a polygon needs an area id in properties.area", f.ID)
 		}
+		if len(c.Shape) == 0 {
+			return nil, geo.Errorf(geo.EINVALID, "change %s: an area needs at least one polygon", f.ID)
+		}
 		for _, poly := range c.Shape {
+			if len(poly) == 0 {
+				return nil, geo.Errorf(geo.EINVALID, "change %s: a polygon needs an exterior ring", f.ID)
+			}
 			for _, r := range poly {
 				if len(r) < 4 || r[0] != r[len(r)-1] {
 					return nil, geo.Errorf(geo.EINVALID, "change %s: rings must be closed, with at least 4 positions", f.ID)
@@ -155,7 +161,7 @@ func Write(w io.Writer, changes []*geo.Change) error {
 	bw := bufio.NewWriter(w)
 	for _, c := range changes {
 		f := feature{Type: "Feature", ID: c.ID, Properties: &properties{
-			Place: c.Place, Area: c.Area, Name: c.Name, Faction: c.Faction, At: c.At.UTC().Format(time.RFC3339),
+			Place: c.Place, Area: c.Area, Name: c.Name, Faction: c.Faction, At: c.At.UTC().Format(time.RFC3339Nano),
 			Precision: string(c.Precision), Status: string(c.Status), Summary: c.Summary, Sources: []sourceJSON{},
 			RadiusKm: c.RadiusKm,
 		}}
@@ -169,7 +175,7 @@ func Write(w io.Writer, changes []*geo.Change) error {
 		for _, s := range c.Sources {
 			sj := sourceJSON{Outlet: s.Outlet, URL: s.URL, Quote: s.Quote}
 			if !s.Published.IsZero() {
-				sj.Published = s.Published.UTC().Format(time.RFC3339)
+				sj.Published = s.Published.UTC().Format(time.RFC3339Nano)
 			}
 			f.Properties.Sources = append(f.Properties.Sources, sj)
 		}
