@@ -27,7 +27,7 @@ tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && { kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; }; rm -rf "$tmp"' EXIT
 
-./bin/frontline serve --addr "$ADDR" --db "$tmp/load.db" --log-level warn &
+./bin/frontline serve --addr "$ADDR" --db "$tmp/load.db" --log-level warn --builds-per-minute 0 &
 pid=$!
 for _ in $(seq 300); do
 	curl -fs "http://$ADDR/healthz" >/dev/null 2>&1 && break
@@ -45,7 +45,8 @@ cat >"$tmp/mix.lua" <<'LUA'
 local keyframes = {}
 for line in io.lines(os.getenv("KEYFRAMES")) do keyframes[#keyframes + 1] = line end
 local assets = { "/", "/app.css", "/js/main.js", "/js/map.js", "/vendor/leaflet/leaflet.js", "/tiles.json" }
-local names = { "Aleppo", "Hamah", "Homs", "Damascus", "Daraa", "Saidnaya", "Al Qaim", "Idlib", "Raqqa" }
+-- URL-encoded: a space would make the request line malformed.
+local names = { "Aleppo", "Hamah", "Homs", "Damascus", "Daraa", "Saidnaya", "Al%20Qaim", "Idlib", "Raqqa" }
 counts = {}
 -- Points inside Syria, away from its borders and coast, jittered by up to 0.05 degree.
 local cities = { {37.16, 36.20}, {36.76, 35.13}, {36.72, 34.73}, {36.29, 33.51}, {36.20, 32.75}, {39.01, 35.95},

@@ -28,13 +28,14 @@ func limitsRun(tb testing.TB, l server.WorkLimits) *Main {
 }
 
 // limitsHeavyURL is the i-th of a set of distinct uncached heavy
-// requests: control item pages of different limits (whole collections
-// when whole is set, a few hundred KB to a few MB otherwise), or cold
-// z14 tiles inside Syria.
+// requests: control item pages (whole collections when whole is set,
+// under boxes that differ but all hold Syria, as limits past the
+// collection's size share one page; a few hundred KB to a few MB
+// otherwise), or cold z14 tiles inside Syria.
 func limitsHeavyURL(base string, i int, whole bool) string {
 	if i%2 == 0 {
 		if whole {
-			return fmt.Sprintf("%s/ogc/collections/control/items?limit=%d", base, 10000-i%9000)
+			return fmt.Sprintf("%s/ogc/collections/control/items?limit=10000&bbox=30,30,45,%.4f", base, 40+float64(i%9000)/1e4)
 		}
 		return fmt.Sprintf("%s/ogc/collections/control/items?limit=%d", base, 20+i%200)
 	}

@@ -471,3 +471,63 @@ func TestOGCRoutes(t *testing.T) {
 		}
 	})
 }
+
+// Limits and offsets past the whole collection mean the same page: one
+// build, one cache entry, one ETag and one canonical self link for any
+// number of such variants; a limit within the collection stays its own.
+func TestItemsVariantsShareOneEntry(t *testing.T) {
+	m := MustRun(t, filepath.Join(t.TempDir(), "f.db"), nil)
+	base := "http://" + m.Addr()
+	size := ogcItems(t, base, "/ogc/collections/control/items?limit=1").NumberMatched // no datetime: every keyframe's features, the whole collection
+	if size < 100 || size >= 9000 {
+		t.Fatalf("control holds %d features; this test needs fewer than 9,000", size)
+	}
+	variants := func(path string, limits ...int) {
+		t.Helper()
+		builds := m.Server.Builds()
+		var tag, self string
+		for i, limit := range limits {
+			p := fmt.Sprintf(path, limit)
+			res, body := fetch(t, base+p, nil)
+			var c ogcCollection
+			if res.StatusCode != 200 || json.Unmarshal(body, &c) != nil {
+				t.Fatalf("%s: %d %s", p, res.StatusCode, body)
+			}
+			if i == 0 {
+				tag, self = res.Header.Get("ETag"), c.link("self")
+			} else if res.Header.Get("ETag") != tag || c.link("self") != self {
+				t.Errorf("%s: ETag %s self %s, the first variant's %s %s", p, res.Header.Get("ETag"), c.link("self"), tag, self)
+			}
+		}
+		if !strings.Contains(self, fmt.Sprintf("limit=%d", size)) {
+			t.Errorf("%s: self link %s does not name the collection's size %d as its limit", path, self, size)
+		}
+		if n := m.Server.Builds() - builds; n != 1 {
+			t.Errorf("%s: %d variants built %d answers, want 1", path, len(limits), n)
+		}
+	}
+	variants("/ogc/collections/control/items?limit=%d", size, size+1, 5000, 9999, 10000)
+	variants("/ogc/collections/control/items?datetime=2024-12-05T10:00:00Z&limit=%d", 2000, 3000, 10000)
+	// An offset past the end: the same empty page for every such offset.
+	builds := m.Server.Builds()
+	var tag string
+	for _, offset := range []int{size, size + 1, 123456, 1000000} {
+		res, body := fetch(t, base+fmt.Sprintf("/ogc/collections/control/items?limit=10&offset=%d", offset), nil)
+		var c ogcCollection
+		if res.StatusCode != 200 || json.Unmarshal(body, &c) != nil || c.NumberReturned != 0 || c.NumberMatched != size {
+			t.Fatalf("offset %d: %d %s", offset, res.StatusCode, body)
+		}
+		if tag == "" {
+			tag = res.Header.Get("ETag")
+		} else if res.Header.Get("ETag") != tag {
+			t.Errorf("offset %d: another answer than offset %d's", offset, size)
+		}
+	}
+	if n := m.Server.Builds() - builds; n != 1 {
+		t.Errorf("offsets past the end built %d answers, want 1", n)
+	}
+	// Limits within the collection are pages of their own.
+	if a, b := ogcItems(t, base, "/ogc/collections/control/items?limit=10"), ogcItems(t, base, "/ogc/collections/control/items?limit=11"); a.NumberReturned != 10 || b.NumberReturned != 11 {
+		t.Errorf("limit 10 and 11 returned %d and %d", a.NumberReturned, b.NumberReturned)
+	}
+}

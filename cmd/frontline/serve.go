@@ -50,6 +50,13 @@ type Config struct {
 	// MemoryLimit is the soft limit given to the Go runtime
 	// (debug.SetMemoryLimit), in bytes; zero leaves the runtime's.
 	MemoryLimit int64
+	// RequestTimeout bounds the /api requests that use the store (see
+	// [server.WithRequestTimeout]); zero keeps the server's default.
+	RequestTimeout time.Duration
+	// BuildsPerMinute is how many uncached answers one client may cause
+	// per minute and kind (see [server.WorkLimits]); zero keeps the
+	// default, negative turns the limit off.
+	BuildsPerMinute int
 }
 
 // Timeouts are the connection limits of the HTTP server. The event stream
@@ -154,9 +161,15 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := []server.Option{server.WithToken(m.Config.Token), server.WithTrustProxy(m.Config.TrustProxy)}
+	opts := []server.Option{server.WithToken(m.Config.Token), server.WithTrustProxy(m.Config.TrustProxy),
+		server.WithRequestTimeout(m.Config.RequestTimeout)}
 	if base != "" {
 		opts = append(opts, server.WithBaseURL(base))
+	}
+	if m.Config.BuildsPerMinute != 0 {
+		limits := server.Limits
+		limits.BuildsPerMinute = m.Config.BuildsPerMinute
+		opts = append(opts, server.WithWorkLimits(limits))
 	}
 	m.Server = server.New(m.App, web.FS, data.Attribution, m.Logger, opts...)
 	if m.Config.MemoryLimit > 0 {
@@ -277,6 +290,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.DurationVar(&cfg.Timeouts.Read, "read-timeout", DefaultTimeouts.Read, "longest time to read a request, body included")
 	fs.DurationVar(&cfg.Timeouts.Write, "write-timeout", DefaultTimeouts.Write,
 		"longest time to answer a request: a client reading slower is cut off (the event stream is exempt)")
+	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", server.DefaultRequestTimeout,
+		"longest time an /api request may wait on the database or a rebuild before it is answered 503")
 	fs.DurationVar(&cfg.Timeouts.Idle, "idle-timeout", DefaultTimeouts.Idle, "how long an idle keep-alive connection is kept open")
 	memoryLimitDefault := defaultMemoryLimit
 	if v := os.Getenv("GOMEMLIMIT"); v != "" {
@@ -285,14 +300,24 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	memoryLimit := fs.String("memory-limit", memoryLimitDefault,
 		"soft memory limit of the Go runtime, e.g. 512MiB or 2GiB, or off; the garbage collector works harder\n"+
 			"as the heap nears it (env GOMEMLIMIT)")
+	fs.IntVar(&cfg.BuildsPerMinute, "builds-per-minute", server.DefaultWorkLimits().BuildsPerMinute,
+		"uncached answers (items pages, cold tiles, geoparse) one client address may cause per minute and kind,\n"+
+			"then 429; 0 turns the limit off, for a load test from one address")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	switch {
+	case cfg.BuildsPerMinute < 0:
+		return usageErrorf("--builds-per-minute must be 0 (off) or more, got %d", cfg.BuildsPerMinute)
+	case cfg.BuildsPerMinute == 0:
+		cfg.BuildsPerMinute = -1
 	}
 	var err error
 	if cfg.MemoryLimit, err = parseMemoryLimit(*memoryLimit); err != nil {
 		return usageErrorf("--memory-limit: %v", err)
 	}
-	for name, d := range map[string]time.Duration{"read": cfg.Timeouts.Read, "write": cfg.Timeouts.Write, "idle": cfg.Timeouts.Idle} {
+	for name, d := range map[string]time.Duration{"read": cfg.Timeouts.Read, "write": cfg.Timeouts.Write, "idle": cfg.Timeouts.Idle,
+		"request": cfg.RequestTimeout} {
 		if d <= 0 {
 			return usageErrorf("--%s-timeout must be positive, got %v", name, d)
 		}

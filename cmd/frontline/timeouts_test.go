@@ -262,11 +262,39 @@ func TestParseMemoryLimit(t *testing.T) {
 }
 
 func TestServeFlagErrors(t *testing.T) {
-	for _, args := range [][]string{{"--memory-limit", "lots"}, {"--write-timeout", "0s"}, {"--idle-timeout", "-1s"}} {
+	for _, args := range [][]string{{"--memory-limit", "lots"}, {"--write-timeout", "0s"}, {"--idle-timeout", "-1s"},
+		{"--request-timeout", "0s"}, {"--builds-per-minute", "-1"}} {
 		var stderr bytes.Buffer
 		if code := run(context.Background(), append([]string{"serve", "--db", filepath.Join(t.TempDir(), "f.db")}, args...), io.Discard, &stderr); code != 2 {
 			t.Errorf("serve %v: exit %d, want 2 (%s)", args, code, stderr.String())
 		}
+	}
+}
+
+// A request that outlives its deadline waiting on the store is a 503
+// with Retry-After, and its write is not half done; the point query and
+// tiles, which wait on nothing, have no deadline to miss.
+func TestRequestDeadline(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "f.db")
+	m := MustRunWith(t, Config{DB: db, Token: testToken, RequestTimeout: time.Nanosecond}, nil)
+	base := "http://" + m.Addr()
+	post := call{method: "POST", path: "/api/articles", token: testToken, contentType: "application/json",
+		body: articleBody(t, "Rebels said they had captured Homs on Saturday.", "2024-12-08T12:00:00Z")}
+	for _, c := range []call{{method: "GET", path: "/api/claims"}, {method: "GET", path: "/api/articles/1"}, post} {
+		res, b := c.do(t, base)
+		if res.StatusCode != 503 || res.Header.Get("Retry-After") == "" || !strings.Contains(string(b), "took longer") {
+			t.Errorf("%s %s past its deadline: %d Retry-After %q %s", c.method, c.path, res.StatusCode, res.Header.Get("Retry-After"), b)
+		}
+	}
+	for _, path := range []string{"/api/controller?lon=37.16&lat=36.2", "/tiles/7/77/50.mvt", "/ogc/collections/control/items?limit=1"} {
+		if res, b := fetch(t, base+path, nil); res.StatusCode != 200 {
+			t.Errorf("%s: %d %s", path, res.StatusCode, b)
+		}
+	}
+	m.Close()
+	again := MustRunWith(t, Config{DB: db}, nil)
+	if res, b := (call{method: "GET", path: "/api/claims"}).do(t, "http://"+again.Addr()); res.StatusCode != 200 || !strings.Contains(string(b), `"claims":[]`) {
+		t.Errorf("the write that missed its deadline left: %d %s", res.StatusCode, b)
 	}
 }
 

@@ -54,6 +54,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.Logger.Debug("client gone", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 		return
 	}
+	if errors.Is(err, context.DeadlineExceeded) && r.Context().Err() != nil {
+		// The request's own deadline: the service is too busy to answer
+		// it in time, which a retry later may not find.
+		w.Header().Set("Retry-After", retryAfter)
+		writeProblem(w, r, http.StatusServiceUnavailable, "this request took longer than the service allows; try again in "+retryAfter+" seconds")
+		return
+	}
 	code := geo.ErrorCode(err)
 	status, ok := statusOf[code]
 	if !ok {

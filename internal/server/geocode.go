@@ -29,7 +29,7 @@ func (s *Server) geocode(w http.ResponseWriter, r *http.Request) error {
 // reverse answers GET /api/reverse?lon=&lat= with the nearest settlement
 // and the governorate and country containing the point.
 func (s *Server) reverse(w http.ResponseWriter, r *http.Request) error {
-	p, err := pointParam(r)
+	p, err := pointParam(r.URL.Query())
 	if err != nil {
 		return err
 	}

@@ -77,15 +77,27 @@ func framingDenied(r *http.Request) bool {
 // handler runs, so that errors and panics carry them too.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Canonical keys and shared values, assigned: Header.Set would
+		// canonicalise and allocate for each, on every answer.
 		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", ReferrerPolicy)
+		h["X-Content-Type-Options"] = nosniff
+		h["Referrer-Policy"] = referrerPolicy
 		if framingDenied(r) {
-			h.Set("Content-Security-Policy", noFramingPolicy)
-			h.Set("X-Frame-Options", "DENY")
+			h["Content-Security-Policy"] = noFramingPolicyValue
+			h["X-Frame-Options"] = deny
 		} else {
-			h.Set("Content-Security-Policy", contentSecurityPolicy)
+			h["Content-Security-Policy"] = contentSecurityPolicyValue
 		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// The headers' values, shared by every answer; a slice of one element
+// at full capacity, so an Add to it copies rather than writes into it.
+var (
+	nosniff                    = []string{"nosniff"}
+	referrerPolicy             = []string{ReferrerPolicy}
+	deny                       = []string{"DENY"}
+	contentSecurityPolicyValue = []string{contentSecurityPolicy}
+	noFramingPolicyValue       = []string{noFramingPolicy}
+)

@@ -45,31 +45,31 @@ func ParseBaseURL(raw string) (string, error) {
 	return u.Scheme + "://" + u.Host + strings.TrimRight(u.EscapedPath(), "/"), nil
 }
 
-// publicBase puts the base of the request's links in its context, worked
-// out once; installed only when the server has a base URL or trusts a
-// proxy, so that a plain service pays nothing.
-func (s *Server) publicBase(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.publicBaseURL != "" {
-			next.ServeHTTP(w, withBaseURL(r, s.publicBaseURL))
-			return
+// baseURL is what every link of r's answer starts with: the base the
+// service is published under ([WithBaseURL]), else the scheme and host
+// the client asked a trusted proxy for ([WithTrustProxy]), else those
+// the request came to. That last is for embedding in tests only: the
+// serve command always gives a base (the address it listens on by
+// default), as a Host header is the client's to choose and answers with
+// links are cached.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.publicBaseURL != "" {
+		return s.publicBaseURL
+	}
+	scheme, host := "http", r.Host
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if s.trustProxy {
+		proto, fwdHost := forwarded(r)
+		if proto != "" {
+			scheme = proto
 		}
-		proto, host := forwarded(r)
-		if proto == "" && host == "" {
-			next.ServeHTTP(w, r) // baseURL falls back to the request's own
-			return
+		if fwdHost != "" {
+			host = fwdHost
 		}
-		if proto == "" {
-			proto = "http"
-			if r.TLS != nil {
-				proto = "https"
-			}
-		}
-		if host == "" {
-			host = r.Host
-		}
-		next.ServeHTTP(w, withBaseURL(r, proto+"://"+host))
-	})
+	}
+	return scheme + "://" + host
 }
 
 // forwarded returns the scheme and host the client asked a proxy for,

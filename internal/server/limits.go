@@ -66,9 +66,15 @@ func DefaultWorkLimits() WorkLimits {
 	}
 }
 
-// Limits are the bounds servers made by [New] take from then on; tests
-// lower them.
+// Limits are the bounds servers made by [New] take from then on, unless
+// given [WithWorkLimits]; tests lower them.
 var Limits WorkLimits
+
+// WithWorkLimits gives the server its own bounds (zero fields take the
+// defaults) in place of [Limits].
+func WithWorkLimits(l WorkLimits) Option {
+	return func(s *Server) { s.cache.work = newWorkLimits(l) }
+}
 
 func (l WorkLimits) withDefaults() WorkLimits {
 	d := DefaultWorkLimits()

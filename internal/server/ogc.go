@@ -84,7 +84,7 @@ func (s *Server) ogcLanding(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	carry := q.filters(q.when.canonical(), s.versionInForce())
-	b := baseURL(r) + "/ogc"
+	b := s.baseURL(r) + "/ogc"
 	doc := landingDoc{
 		Title:       "frontline",
 		Description: "Who controlled what in Syria, 26 Nov - 12 Dec 2024. " + s.Attribution,
@@ -113,7 +113,7 @@ func (s *Server) ogcConformance(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if q.html {
-		b := baseURL(r) + "/ogc"
+		b := s.baseURL(r) + "/ogc"
 		return s.serveHTML(w, r, docVersion, "conformance", s.conformancePage(b))
 	}
 	w.Header().Add("Vary", "Accept")
@@ -172,7 +172,7 @@ func (s *Server) ogcCollections(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	carry := q.filters(q.when.canonical(), snap.Version)
-	base := baseURL(r)
+	base := s.baseURL(r)
 	doc := collectionsDoc{Links: forms(base+"/ogc/collections", carry, "application/json", q.html)}
 	for i := range catalogue {
 		// Each collection's own links name its JSON form; the HTML page
@@ -206,7 +206,7 @@ func (s *Server) ogcCollection(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	carry := q.filters(q.when.canonical(), snap.Version)
-	base := baseURL(r)
+	base := s.baseURL(r)
 	cacheFor(w, r, snap)
 	info := collectionOf(base, snap, c, carry, q.html)
 	if q.html {
@@ -242,8 +242,13 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// A limit or offset past the whole collection means what the
+	// collection's size means: one page, one cache entry, one canonical
+	// self link, however many larger numbers a client tries.
+	size := len(v.collection(s, c).features)
+	q.limit, q.offset = min(q.limit, max(size, 1)), min(q.offset, size)
 	filters := q.filters(c.canonicalTimes(v, q.when), v.snap.Version)
-	base := baseURL(r)
+	base := s.baseURL(r)
 	page := itemsPage{base: base, c: c, q: q, at: at, filters: filters}
 	key := v.snap.Version + "|ogc:" + c.id + "/items" + page.query(q.offset).format(q.html).String() + "|" + base
 	var all []*ogcFeature
@@ -416,7 +421,7 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) error {
 		return geo.Errorf(geo.ENOTFOUND, "feature %q of %s does not meet the datetime or bbox given", id, c.id)
 	}
 	filters := q.filters(c.canonicalTimes(v, q.when), v.snap.Version)
-	base := baseURL(r)
+	base := s.baseURL(r)
 	self := base + "/ogc/collections/" + c.id + "/items/" + url.PathEscape(id)
 	key := v.snap.Version + "|ogc:" + c.id + "/items/" + id + filters.format(q.html).String() + "|" + base
 	resp, ok := s.cache.get(key)

@@ -19,7 +19,7 @@ func (s *Server) ogcAPI(w http.ResponseWriter, r *http.Request) error {
 	if f := r.URL.Query().Get("f"); f == "html" {
 		return geo.Errorf(geo.EINVALID, "f=html: the API definition is served as JSON only")
 	}
-	return serveDoc(w, r, openAPIType, docVersion, openAPIDocument(baseURL(r)))
+	return serveDoc(w, r, openAPIType, docVersion, openAPIDocument(s.baseURL(r)))
 }
 
 // openAPIDocument describes the API served at base.

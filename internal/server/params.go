@@ -3,6 +3,7 @@ package server
 import (
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -177,8 +178,7 @@ func floatParam(v, name string) (float64, error) {
 }
 
 // pointParam reads lon and lat, checking they are on the globe.
-func pointParam(r *http.Request) (orb.Point, error) {
-	q := r.URL.Query()
+func pointParam(q url.Values) (orb.Point, error) {
 	return PointOf(q.Get("lon"), q.Get("lat"))
 }
 

@@ -24,8 +24,41 @@ func checkQuery(next http.Handler) http.Handler {
 	})
 }
 
+// queryValue returns the first value of name in raw, a query checkQuery
+// has let through, as url.Values.Get would, without building the map.
+func queryValue(raw, name string) string {
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" {
+			continue // as ParseQuery: "a&&b" holds no empty name
+		}
+		key, value, _ := strings.Cut(pair, "=")
+		if strings.ContainsAny(key, "%+") {
+			key, _ = url.QueryUnescape(key)
+		}
+		if key != name {
+			continue
+		}
+		if strings.ContainsAny(value, "%+") {
+			value, _ = url.QueryUnescape(value)
+		}
+		return value
+	}
+	return ""
+}
+
+// jsonContentType is the Content-Type header of JSON answers, shared.
+var jsonContentType = []string{"application/json"}
+
 // queryProblem says what is wrong with a raw query, "" when nothing is.
 func queryProblem(raw string) string {
+	if !strings.ContainsAny(raw, "%;") && textProblem(raw) == "" {
+		// Nothing to unescape, nothing ParseQuery refuses, and the raw
+		// bytes, which are what the names and values hold ('+' aside),
+		// are clean: the common case, without building the map.
+		return ""
+	}
 	q, err := url.ParseQuery(raw)
 	if err != nil {
 		return "the query is malformed (" + err.Error() + "): escape '%' as %25 and separate parameters with '&'"

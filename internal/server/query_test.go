@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 )
 
@@ -70,4 +71,44 @@ func TestCheckQuery(t *testing.T) {
 			}
 		})
 	}
+}
+
+// queryValue reads a vetted query as url.Values.Get does; checkQuery's
+// fast path lets through exactly what its slow path would.
+func FuzzQueryValue(f *testing.F) {
+	for _, raw := range []string{
+		"lon=37.16&lat=36.2&at=2024-12-01T00:00:00Z", "lon=1&lon=2", "lat=&lon", "l%6Fn=5&lat=%2B3", "at=2024-12-01T00:00:00%2B02:00",
+		"q=Al+Qaim", "lon=1;lat=2", "lon=%zz", "a=b&&c=d", "=x&lon=3", "lon=\xff", "lon=1%00",
+	} {
+		f.Add(raw)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		slow := ""
+		if err != nil {
+			slow = "malformed"
+		} else {
+			for k, vs := range q {
+				if textProblem(k) != "" {
+					slow = "bad"
+				}
+				for _, v := range vs {
+					if textProblem(v) != "" {
+						slow = "bad"
+					}
+				}
+			}
+		}
+		if (queryProblem(raw) == "") != (slow == "") {
+			t.Fatalf("queryProblem(%q) = %q, the full parse says %q", raw, queryProblem(raw), slow)
+		}
+		if slow != "" {
+			return
+		}
+		for _, name := range []string{"lon", "lat", "at", "q", ""} {
+			if got, want := queryValue(raw, name), q.Get(name); got != want {
+				t.Fatalf("queryValue(%q, %q) = %q, url.Values.Get %q", raw, name, got, want)
+			}
+		}
+	})
 }

@@ -56,19 +56,20 @@ type Server struct {
 	Attribution string
 	Logger      *slog.Logger
 
-	token         string        // bearer token for writes; "" makes the service read-only
-	publicBaseURL string        // what links start with, when set; see [WithBaseURL]
-	trustProxy    bool          // links follow Forwarded and X-Forwarded-*; see [WithTrustProxy]
-	streams       atomic.Int64  // open event streams
-	closing       chan struct{} // closed by Close: event streams end
-	closeOnce     sync.Once
-	ready         atomic.Bool
-	cache         *responseCache       // tiles and item pages, keyed by snapshot version
-	view          atomic.Pointer[view] // per-snapshot caches of the snapshot in force
-	basemapOnce   sync.Once
-	basemapResp   *response
-	basemapErr    error
-	router        chi.Router
+	token          string        // bearer token for writes; "" makes the service read-only
+	requestTimeout time.Duration // see [WithRequestTimeout]
+	publicBaseURL  string        // what links start with, when set; see [WithBaseURL]
+	trustProxy     bool          // links follow Forwarded and X-Forwarded-*; see [WithTrustProxy]
+	streams        atomic.Int64  // open event streams
+	closing        chan struct{} // closed by Close: event streams end
+	closeOnce      sync.Once
+	ready          atomic.Bool
+	cache          *responseCache       // tiles and item pages, keyed by snapshot version
+	view           atomic.Pointer[view] // per-snapshot caches of the snapshot in force
+	basemapOnce    sync.Once
+	basemapResp    *response
+	basemapErr     error
+	router         chi.Router
 }
 
 // New returns a server with its routes; it answers /healthz with 503
@@ -78,7 +79,7 @@ func New(a App, assets fs.FS, attribution string, logger *slog.Logger, opts ...O
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{App: a, Geocoder: a.Geocoder(), Assets: assets, Attribution: attribution, Logger: logger,
-		cache: newResponseCache(ResponseCacheBytes), closing: make(chan struct{})}
+		cache: newResponseCache(ResponseCacheBytes), closing: make(chan struct{}), requestTimeout: DefaultRequestTimeout}
 	for _, o := range opts {
 		o(s)
 	}
@@ -145,9 +146,6 @@ func (s *Server) current() (*view, error) {
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
 	r.Use(s.securityHeaders, s.recoverer, s.logRequests)
-	if s.publicBaseURL != "" || s.trustProxy {
-		r.Use(s.publicBase)
-	}
 	// A query that cannot be read is a 400 before any handler sees it;
 	// after cors, so that a browser on another site can read the problem.
 	r.Use(s.cors, checkQuery)
@@ -166,7 +164,7 @@ func (s *Server) routes() chi.Router {
 		read(r, "/api/events/stream", s.handle(s.eventStream))
 	})
 	r.Group(func(r chi.Router) {
-		r.Use(middleware.Compress(5, "application/json", "application/geo+json"))
+		r.Use(s.deadline, middleware.Compress(5, "application/json", "application/geo+json"))
 		read(r, "/api/geocode", s.handle(s.geocode))
 		read(r, "/api/reverse", s.handle(s.reverse))
 		read(r, "/api/timeline", s.handle(s.timeline))
@@ -227,13 +225,15 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.Logger.Enabled(r.Context(), slog.LevelDebug) {
+			next.ServeHTTP(w, r) // the wrapper costs the hot path an allocation
+			return
+		}
 		start := time.Now()
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		next.ServeHTTP(ww, r)
-		if s.Logger.Enabled(r.Context(), slog.LevelDebug) {
-			s.Logger.Debug("request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
-				slog.Int("status", ww.Status()), slog.Duration("took", time.Since(start)))
-		}
+		s.Logger.Debug("request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", ww.Status()), slog.Duration("took", time.Since(start)))
 	})
 }
 

@@ -171,7 +171,7 @@ func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) error {
 	// The links start with the base, so the base is part of the key: an
 	// answer through a proxy never serves a direct request, nor shares
 	// its validator.
-	base := baseURL(r)
+	base := s.baseURL(r)
 	key := snap.Version + "|tiles.json|" + ext + "|" + pinned + "|" + base
 	if resp, ok := s.cache.get(key); ok {
 		cacheFor(w, r, snap)

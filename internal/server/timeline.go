@@ -103,11 +103,13 @@ func ControlOf(c geo.Control) ControlJSON {
 
 // controller answers GET /api/controller?lon=&lat=&at=.
 func (s *Server) controller(w http.ResponseWriter, r *http.Request) error {
-	p, err := pointParam(r)
+	// The hot path: the three parameters are read from the raw query
+	// (checkQuery has vetted it) instead of building url.Values.
+	p, err := PointOf(queryValue(r.URL.RawQuery, "lon"), queryValue(r.URL.RawQuery, "lat"))
 	if err != nil {
 		return err
 	}
-	at, err := ParseInstant(r.URL.Query().Get("at"), "at", time.Now())
+	at, err := ParseInstant(queryValue(r.URL.RawQuery, "at"), "at", time.Now())
 	if err != nil {
 		return err
 	}
@@ -120,8 +122,8 @@ func (s *Server) controller(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set(VersionHeader, v.snap.Version)
+	h["Content-Type"] = jsonContentType
+	h[VersionHeader] = v.version
 	_, err = w.Write(v.controlBody(c))
 	return err
 }

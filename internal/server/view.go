@@ -11,11 +11,12 @@ import (
 // its snapshot.
 type view struct {
 	snap        *app.Snapshot
+	version     []string // the Frontline-Version header's value, shared
 	controls    sync.Map // geo.Control.State: *controlTemplate
 	collections sync.Map // collection id: *collectionView
 }
 
-func newView(snap *app.Snapshot) *view { return &view{snap: snap} }
+func newView(snap *app.Snapshot) *view { return &view{snap: snap, version: []string{snap.Version}} }
 
 // collectionView is a collection's features in one snapshot, listed once,
 // with an index by id for the item route.
