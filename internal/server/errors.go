@@ -66,7 +66,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	if status >= 500 {
+	switch {
+	case status == http.StatusServiceUnavailable:
+		// A refusal under load or while starting: expected, and a flood
+		// of them must not flood the log.
+		s.Logger.Debug("request refused", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+	case status >= 500:
 		s.Logger.Error("request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
 	writeProblem(w, r, status, geo.ErrorMessage(err))
