@@ -15,7 +15,7 @@ export CGO_ENABLED := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT  := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
-.PHONY: all build run test test-deps bench bench-compare load fuzz data inputs assets vet clean
+.PHONY: all build run test test-deps bench bench-compare load flood fuzz data inputs assets vet clean
 
 all: build
 
@@ -91,6 +91,11 @@ fuzz:
 # p50/p99, RSS over the run, and the point query beside /healthz.
 load: build
 	bash bench/load.sh
+
+# A light client's latency and the service's RSS under 256 connections of
+# heavy requests (wrk), the service in its own process.
+flood: build
+	bash bench/flood.sh
 
 # A base revision (BASE, default 996e60b) against the working tree, side
 # by side in one run: point query, cold z7 tile, /api/controller over HTTP.

@@ -140,6 +140,20 @@ func TestWritesNeedTheToken(t *testing.T) {
 	if res, b := w.do(t, "http://"+rw.Addr()); res.StatusCode != 201 {
 		t.Fatalf("with the token: %d %s", res.StatusCode, b)
 	}
+	// The right token takes each write route to its handler: claim 1
+	// (Homs, from the article) is accepted, then rejecting it is a
+	// conflict, not a refusal of the token.
+	for _, c := range []struct {
+		w      call
+		status int
+	}{
+		{call{method: "POST", path: "/api/claims/1/accept", token: testToken, contentType: "application/json", body: `{}`}, 200},
+		{call{method: "POST", path: "/api/claims/1/reject", token: testToken, contentType: "application/json", body: `{"reason":"test"}`}, 409},
+	} {
+		if res, b := c.w.do(t, "http://"+rw.Addr()); res.StatusCode != c.status {
+			t.Errorf("%s with the token: %d %s, want %d", c.w.path, res.StatusCode, b, c.status)
+		}
+	}
 	if strings.Contains(logs.String(), testToken) || strings.Contains(logs.String(), testToken[:8]) {
 		t.Error("the token appears in the service's logs")
 	}
