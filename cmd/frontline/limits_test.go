@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -209,4 +211,50 @@ func limitsFlood(b *testing.B, l server.WorkLimits) {
 	var counts bytes.Buffer
 	fmt.Fprint(&counts, heavyCounts)
 	b.Logf("heavy answers by status: %s", counts.String())
+}
+
+// Large answers being written are bounded in bytes: a slow reader that
+// holds a whole collection (16 MB without gzip) leaves no room, under a
+// 20 MB bound, for another large page, which is 503 with Retry-After;
+// the same page for another client shares what is held; once the slow
+// reader is gone the other page is served.
+func TestLargeAnswersInFlightAreBounded(t *testing.T) {
+	m := limitsRun(t, server.WorkLimits{AnswerBytes: 20 << 20, BuildsPerMinute: -1})
+	base := "http://" + m.Addr()
+	const whole = "/ogc/collections/control/items?limit=10000"
+	const other = whole + "&bbox=30,30,45,41"
+	if a := limitsGet(base + whole); a.status != 200 {
+		t.Fatalf("whole collection: %d %v", a.status, a.err)
+	}
+	// A client with a small receive window that never reads.
+	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+	}}
+	slow, err := d.Dial("tcp", m.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(slow, "GET "+whole+" HTTP/1.1\r\nHost: frontline\r\n\r\n")
+	time.Sleep(300 * time.Millisecond) // its answer under way, stuck
+	if a := limitsGet(base + other); a.status != 503 || a.retryAfter == "" || a.contentType != "application/problem+json" {
+		t.Errorf("another large page while 16 MB are held: %d Retry-After %q %s", a.status, a.retryAfter, a.contentType)
+	}
+	if a := limitsGet(base + whole); a.status != 200 {
+		t.Errorf("the held page for another client: %d %v", a.status, a.err)
+	}
+	if a := limitsGet(base + "/ogc/collections/control/items?limit=5"); a.status != 200 {
+		t.Errorf("a small page: %d %v", a.status, a.err)
+	}
+	slow.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		a := limitsGet(base + other)
+		if a.status == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the other page after the slow reader left: %d %v", a.status, a.err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

@@ -55,8 +55,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	if errors.Is(err, context.DeadlineExceeded) && r.Context().Err() != nil {
-		// The request's own deadline: the service is too busy to answer
-		// it in time, which a retry later may not find.
+		// The request's own deadline passed while it waited on the
+		// store: the service is busy, and a later try may pass.
 		w.Header().Set("Retry-After", retryAfter)
 		writeProblem(w, r, http.StatusServiceUnavailable, "this request took longer than the service allows; try again in "+retryAfter+" seconds")
 		return

@@ -39,6 +39,10 @@ type WorkLimits struct {
 	// cause per minute on each kind; more get 429 with Retry-After.
 	// Answers the cache holds do not count. Negative turns it off.
 	BuildsPerMinute int
+	// AnswerBytes bounds the large answers (1 MB or more: items pages)
+	// being written at once, each counted once however many clients it
+	// goes to; a new one past it is 503 with Retry-After.
+	AnswerBytes int64
 }
 
 // DefaultWorkLimits are the bounds of a server on this machine. The work
@@ -63,6 +67,10 @@ func DefaultWorkLimits() WorkLimits {
 		// The page's animation over every keyframe asks for a thousand or
 		// two cold tiles a minute, and users behind one NAT share an address.
 		BuildsPerMinute: 6000,
+		// Sixteen whole control collections (16 MB each without gzip):
+		// beside the snapshot and the 64 MB cache, within the default
+		// 512 MiB memory limit.
+		AnswerBytes: 256 << 20,
 	}
 }
 
@@ -94,12 +102,14 @@ func (l WorkLimits) withDefaults() WorkLimits {
 	if l.BuildsPerMinute == 0 {
 		l.BuildsPerMinute = d.BuildsPerMinute
 	}
+	set(&l.AnswerBytes, d.AnswerBytes)
 	return l
 }
 
 // workLimits are a server's bounds, one per kind of work.
 type workLimits struct {
 	items, vectorTiles, rasterTiles, geoparse *workLimit
+	answers                                   *inflight
 }
 
 func newWorkLimits(l WorkLimits) workLimits {
@@ -116,6 +126,7 @@ func newWorkLimits(l WorkLimits) workLimits {
 		vectorTiles: mk("vector tiles", l.VectorTiles),
 		rasterTiles: mk("raster tiles", l.RasterTiles),
 		geoparse:    mk("geoparse requests", l.Geoparse),
+		answers:     newInflight(l.AnswerBytes),
 	}
 }
 

@@ -266,6 +266,12 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	release, err := s.cache.work.answers.hold(resp)
+	if err != nil {
+		w.Header().Set("Retry-After", retryAfter)
+		return err
+	}
+	defer release()
 	w.Header().Add("Vary", "Accept")
 	cacheFor(w, r, v.snap)
 	if q.html {
