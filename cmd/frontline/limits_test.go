@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -227,9 +225,7 @@ func TestLargeAnswersInFlightAreBounded(t *testing.T) {
 		t.Fatalf("whole collection: %d %v", a.status, a.err)
 	}
 	// A client with a small receive window that never reads.
-	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-		return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
-	}}
+	d := slowReaderDialer
 	slow, err := d.Dial("tcp", m.Addr())
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -74,9 +73,7 @@ func BenchmarkIdleAndSlowClients(b *testing.B) {
 		}
 		runtime.GC()
 		heapBefore, rssBefore := heapMB(), limitsRSS(b)
-		d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-			return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
-		}}
+		d := slowReaderDialer
 		var wg sync.WaitGroup
 		cut := make(chan struct{}, slow)
 		sent := time.Now()

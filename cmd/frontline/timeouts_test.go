@@ -54,6 +54,12 @@ var shortTimeouts = Timeouts{
 	Idle:       500 * time.Millisecond,
 }
 
+// slowReaderDialer dials with a 4 KB receive window: a client that does
+// not read fills it at once, and the server's writes block.
+var slowReaderDialer = net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+	return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+}}
+
 // runLogged starts the service with cfg on loopback with a database of
 // its own, logging at debug level to logs.
 func runLogged(t *testing.T, cfg Config, logs io.Writer) *Main {
@@ -160,9 +166,7 @@ func TestTimeouts(t *testing.T) {
 		}
 
 		// A client with a small receive window that never reads.
-		d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-			return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
-		}}
+		d := slowReaderDialer
 		c, err := d.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
@@ -404,9 +408,7 @@ func clientDisconnectIsNotAnError(t *testing.T, m *Main, logs *syncBuffer) {
 	const path = "/ogc/collections/control/items?limit=10000"
 	const logged = `"msg":"request","method":"GET","path":"/ogc/collections/control/items"`
 	for i, reset := range []bool{false, true} {
-		d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-			return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
-		}}
+		d := slowReaderDialer
 		c, err := d.Dial("tcp", m.Addr())
 		if err != nil {
 			t.Fatal(err)
