@@ -157,7 +157,10 @@ func limitsRSS(tb testing.TB) float64 {
 // control collections, cold tiles), with the default limits and with
 // the per-client rate limit off (the flood comes from one address); it
 // reports the light client's p50/p99, RSS before and at the end of the
-// flood, and logs the heavy answers by status.
+// flood, and logs the heavy answers by status. The flood's clients share
+// the process and its two cores with the service, so its RSS and
+// latencies are worse than a real flood's: bench/flood.sh (make flood)
+// runs the service in its own process, as the figures of record.
 func BenchmarkLightUnderHeavyFlood(b *testing.B) {
 	b.Run("defaults", func(b *testing.B) { limitsFlood(b, server.WorkLimits{}) })
 	b.Run("no-rate-limit", func(b *testing.B) { limitsFlood(b, server.WorkLimits{BuildsPerMinute: -1}) })
