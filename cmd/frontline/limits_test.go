@@ -257,3 +257,25 @@ func TestLargeAnswersInFlightAreBounded(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// Geoparse is work every time (nothing is cached): it counts against the
+// client's builds a minute like a cache miss.
+func TestGeoparseIsRateLimitedPerClient(t *testing.T) {
+	m := limitsRun(t, server.WorkLimits{BuildsPerMinute: 3})
+	url := "http://" + m.Addr() + "/api/geoparse?published=2024-12-08T12:00:00Z"
+	for i := range 4 {
+		res, err := http.Post(url, "text/plain; charset=utf-8", strings.NewReader("Rebels said they had captured Homs."))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		want := 200
+		if i == 3 {
+			want = 429
+		}
+		if res.StatusCode != want || (want == 429 && res.Header.Get("Retry-After") == "") {
+			t.Errorf("geoparse %d: %d Retry-After %q %s, want %d", i+1, res.StatusCode, res.Header.Get("Retry-After"), b, want)
+		}
+	}
+}

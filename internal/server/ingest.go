@@ -93,6 +93,9 @@ func (s *Server) geoparse(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	res, err := s.geoparseBounded(w, r, string(body), published)
+	if err == errAnswered {
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -272,7 +272,12 @@ func (s *Server) cachedOrBuilt(w http.ResponseWriter, r *http.Request, key strin
 func (s *Server) Builds() int64 { return s.cache.builds.Load() }
 
 // geoparseBounded is App.Geoparse within the geoparse room.
+// Every geoparse is work (nothing is cached), so each counts against the
+// client's builds a minute; errAnswered when it was answered 429.
 func (s *Server) geoparseBounded(w http.ResponseWriter, r *http.Request, text string, published time.Time) (ingest.Result, error) {
+	if s.rateLimited(w, r, s.cache.work.geoparse) {
+		return ingest.Result{}, errAnswered
+	}
 	release, err := s.cache.work.geoparse.acquire(r.Context(), 1)
 	if err != nil {
 		w.Header().Set("Retry-After", retryAfter)
