@@ -35,12 +35,7 @@ func MustRun(tb testing.TB, path string, logs io.Writer) *Main {
 
 func httpGet(tb testing.TB, url string) (int, []byte) {
 	tb.Helper()
-	res, err := http.Get(url)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	res, b := send(tb, http.MethodGet, url, nil)
 	return res.StatusCode, b
 }
 

@@ -17,6 +17,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
+
+	"frontline/geo"
 )
 
 func fetch(tb testing.TB, url string, header map[string]string) (*http.Response, []byte) {
@@ -75,14 +77,9 @@ func TestVectorTiles(t *testing.T) {
 			continue
 		}
 		for _, f := range l.Features {
-			var mp orb.MultiPolygon
-			switch g := f.Geometry.(type) {
-			case orb.Polygon:
-				mp = orb.MultiPolygon{g}
-			case orb.MultiPolygon:
-				mp = g
-			default:
-				t.Fatalf("control geometry %T", g)
+			mp, ok := geo.AsMultiPolygon(f.Geometry)
+			if !ok {
+				t.Fatalf("control geometry %T", f.Geometry)
 			}
 			for _, poly := range mp {
 				if poly[0].Orientation() != orb.CCW {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"frontline/geo"
 	"frontline/internal/tiles/tiletest"
 
 	"github.com/paulmach/orb"
@@ -117,14 +118,9 @@ func TestTilePolygonsValid(t *testing.T) {
 				}
 				for _, f := range l.Features {
 					polygons++
-					var mp orb.MultiPolygon
-					switch g := f.Geometry.(type) {
-					case orb.Polygon:
-						mp = orb.MultiPolygon{g}
-					case orb.MultiPolygon:
-						mp = g
-					default:
-						t.Fatalf("%s: control geometry %T", url, g)
+					mp, ok := geo.AsMultiPolygon(f.Geometry)
+					if !ok {
+						t.Fatalf("%s: control geometry %T", url, f.Geometry)
 					}
 					err := tiletest.Valid(mp)
 					for _, poly := range mp {

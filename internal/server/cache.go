@@ -23,7 +23,6 @@ import (
 // gzip. A nil body is an empty tile.
 type response struct {
 	body         []byte
-	etag         string
 	compressible bool
 	// empty marks an answer with nothing on it (an empty tile): cheap to
 	// make again, so never cached, where it would cost far more than its
@@ -47,8 +46,7 @@ func newResponse(version string, body []byte, compressible bool) *response {
 	if body != nil {
 		sum := sha256.Sum256(body)
 		tag := version + "-" + hex.EncodeToString(sum[:9])
-		t.etag = `"` + tag + `"`
-		t.etagHeader = []string{t.etag}
+		t.etagHeader = []string{`"` + tag + `"`}
 		t.lengthHeader = []string{strconv.Itoa(len(body))}
 		t.gzETagHeader = []string{`"` + tag + `-gz"`}
 	}
@@ -166,16 +164,18 @@ const VersionHeader = "Frontline-Version"
 // minute and then revalidated by its ETag.
 func cacheFor(w http.ResponseWriter, r *http.Request, snap *app.Snapshot) {
 	h := w.Header()
-	h.Set(VersionHeader, snap.Version)
-	if r.URL.Query().Get("v") == snap.Version {
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h[VersionHeader] = []string{snap.Version}
+	if queryValue(r.URL.RawQuery, "v") == snap.Version {
+		h["Cache-Control"] = cacheImmutable
 	} else {
-		h.Set("Cache-Control", "public, max-age=60")
+		h["Cache-Control"] = cacheAMinute
 	}
 }
 
 // Header values shared by every answer that has them.
 var (
+	cacheImmutable     = []string{"public, max-age=31536000, immutable"}
+	cacheAMinute       = []string{"public, max-age=60"}
 	varyAcceptEncoding = []string{"Accept-Encoding"}
 	gzipEncoding       = []string{"gzip"}
 )

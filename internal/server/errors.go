@@ -36,8 +36,7 @@ type Problem struct {
 // writeProblem answers with the status and a human-readable detail as
 // application/problem+json.
 func writeProblem(w http.ResponseWriter, r *http.Request, status int, detail string) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Type", "application/problem+json") // nosniff: see securityHeaders
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(Problem{
 		Type: "about:blank", Title: http.StatusText(status), Status: status,

@@ -60,16 +60,7 @@ func MustServer(tb testing.TB) *httptest.Server {
 
 func get(tb testing.TB, ts *httptest.Server, path string) (*http.Response, []byte) {
 	tb.Helper()
-	res, err := http.Get(ts.URL + path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return res, body
+	return do(tb, ts, http.MethodGet, path, nil)
 }
 
 type featureCollection struct {

@@ -18,20 +18,12 @@ import (
 // prepare does; ok is false when the rings do not make a valid polygon.
 func testFaction(rings ...[][2]int64) (preparedFaction, bool) {
 	var pp preparedPolygon
-	for i, r := range rings {
+	for _, r := range rings {
 		r = closeRing(slices.Clone(r))
 		if r == nil || ringArea(r) == 0 {
 			return preparedFaction{}, false
 		}
-		if (i == 0) != (ringArea(r) > 0) {
-			slices.Reverse(r)
-		}
-		b := ringBox(r)
-		if i == 0 {
-			pp.box = b
-		}
-		pp.rings = append(pp.rings, r)
-		pp.boxes = append(pp.boxes, b)
+		pp.add(r)
 	}
 	var s shaper
 	polys := []preparedPolygon{pp}

@@ -171,24 +171,31 @@ func (s *shaper) polygon(poly orb.Polygon, tol float64, z maptile.Zoom) (prepare
 	var pp preparedPolygon
 	for i, ring := range poly {
 		wr := s.ring(ring, tol, z)
-		area := ringArea(wr)
-		if len(wr) < 4 || area == 0 {
+		if len(wr) < 4 || ringArea(wr) == 0 {
 			if i == 0 {
 				return pp, false
 			}
 			continue
 		}
-		if (i == 0) != (area > 0) {
-			slices.Reverse(wr)
-		}
-		rb := ringBox(wr)
-		if i == 0 {
-			pp.box = rb
-		}
-		pp.rings = append(pp.rings, wr)
-		pp.boxes = append(pp.boxes, rb)
+		pp.add(wr)
 	}
 	return pp, true
+}
+
+// add appends closed ring r of world units to pp, oriented as the format
+// asks: the first ring, the exterior, with positive area in y-down units,
+// the holes after it negative.
+func (pp *preparedPolygon) add(r [][2]int64) {
+	exterior := len(pp.rings) == 0
+	if exterior != (ringArea(r) > 0) {
+		slices.Reverse(r)
+	}
+	b := ringBox(r)
+	if exterior {
+		pp.box = b
+	}
+	pp.rings = append(pp.rings, r)
+	pp.boxes = append(pp.boxes, b)
 }
 
 // ring returns the vertices of closed ring r that Douglas-Peucker keeps
@@ -214,22 +221,11 @@ func (s *shaper) ring(r orb.Ring, tol float64, z maptile.Zoom) [][2]int64 {
 	}
 	out := make([][2]int64, 0, kept+1)
 	for i, k := range s.keep {
-		if !k {
-			continue
+		if k {
+			out = append(out, worldPoint(r[i], z))
 		}
-		q := worldPoint(r[i], z)
-		if len(out) > 0 && out[len(out)-1] == q {
-			continue
-		}
-		out = append(out, q)
 	}
-	for len(out) > 1 && out[len(out)-1] == out[0] {
-		out = out[:len(out)-1]
-	}
-	if len(out) < 3 {
-		return nil
-	}
-	return append(out, out[0])
+	return closeRing(out)
 }
 
 // douglasPeucker marks in s.keep the vertices of the ring r[:n] (closed
